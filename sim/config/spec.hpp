@@ -1,0 +1,158 @@
+// Validated input of trainsim: the plain structs that config/ produces from platform and scenario
+// YAML files and that every later stage consumes. No YAML, no SimGrid here.
+//
+// Every dimensioned field is a double in SI base units with the unit in its name
+// (bytes, s, bytes_per_s, flop_per_s, w, j, kg_per_j, usd_per_j). Counts are int64_t.
+// A loaded spec is complete: defaults are filled in and cross-file rules are checked
+// (see config/loader.hpp), so consumers never re-validate.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace trainsim::config {
+
+// Where a value came from, for error messages of later stages ("file:line:col").
+struct SourceLoc {
+  std::string file;  // path as given by the user, or "--set"
+  int line = 0;      // 1-based; 0 = unknown
+  int col = 0;       // 1-based
+  std::string str() const;  // "file:line:col" (or "file" when line is 0)
+};
+
+// ---------------------------------------------------------------- platform
+enum class Topology { kRailFatTree, kFatTree };
+
+struct NodeSpec {
+  std::string gpu;                 // hardware catalog id, e.g. "h100-sxm-80gb"
+  int64_t gpus_per_node = 8;
+  int64_t nics_per_node = 8;
+  double nic_bandwidth_bytes_per_s = 0;  // per NIC, one direction
+  double nic_latency_s = 1e-6;           // NIC + first hop, one way
+  double system_power_w = 0;             // whole node at full load (vendor max); 0 = catalog default
+};
+
+// A three-tier Clos: nodes -> leaf (ToR / rail group) -> spine inside a pod -> core across pods.
+//   leaf_oversubscription: downlink:uplink capacity ratio at the leaves (1 = non-blocking).
+//   pod_oversubscription:  ratio at the pod's uplinks to the core (Meta Llama 3: 7).
+struct FabricSpec {
+  Topology topology = Topology::kRailFatTree;
+  std::string technology = "infiniband";   // infiniband | roce | ethernet (documentation, latency)
+  int64_t gpus_per_leaf = 0;               // 0 = one leaf group per scalable unit (see docs)
+  int64_t gpus_per_pod = 0;                // 0 = the whole platform is one pod
+  double leaf_oversubscription = 1.0;
+  double pod_oversubscription = 1.0;
+  double switch_latency_s = 1e-6;          // per switch hop, one way
+};
+
+struct StorageSpec {
+  double bandwidth_bytes_per_s = 0;        // aggregate checkpoint write bandwidth
+};
+
+struct FacilitySpec {
+  double pue = 1.1;
+};
+
+struct PlatformSpec {
+  std::string name;
+  SourceLoc loc;                           // the platform file
+  int64_t nodes = 0;
+  NodeSpec node;
+  FabricSpec fabric;
+  StorageSpec storage;
+  FacilitySpec facility;
+  int64_t gpus() const { return nodes * node.gpus_per_node; }
+};
+
+// ---------------------------------------------------------------- workload
+enum class Mlp { kGelu, kSwiglu };
+enum class Precision { kBf16, kFp8 };
+enum class Recompute { kNone, kSelective, kFull };
+
+struct ModelSpec {
+  std::string name;          // preset id or "custom"
+  int64_t layers = 0;
+  int64_t hidden = 0;
+  int64_t ffn_hidden = 0;
+  int64_t heads = 0;
+  int64_t kv_heads = 0;      // = heads for multi-head attention
+  int64_t vocab = 0;
+  int64_t seq_len = 0;
+  Mlp mlp = Mlp::kGelu;
+  bool tied_embeddings = false;
+  int64_t head_dim() const { return hidden / heads; }
+};
+
+// Rank order, innermost first, as Megatron's `--order`/Llama 3's [TP, CP, PP, DP].
+enum class Dim { kTp, kCp, kPp, kDp };
+
+struct ParallelSpec {
+  int64_t tp = 1, pp = 1, dp = 1, cp = 1;
+  int64_t vpp = 1;                      // virtual stages (model chunks) per pipeline rank
+  int64_t zero = 1;                     // 0: replicated; 1: optimizer sharded; 2: + grads; 3: + params (FSDP)
+  bool sequence_parallel = true;
+  std::vector<Dim> order = {Dim::kTp, Dim::kCp, Dim::kDp, Dim::kPp};  // Megatron default tp-cp-dp-pp
+};
+
+struct OverlapSpec {
+  bool tp_comm = false;                 // Megatron --tp-comm-overlap
+  bool grad_reduce = true;              // --overlap-grad-reduce
+  bool param_gather = true;             // --overlap-param-gather
+};
+
+struct TrainingSpec {
+  double tokens = 0;                    // training budget, tokens
+  int64_t global_batch = 0;             // sequences per step
+  int64_t micro_batch = 1;              // sequences per micro-batch
+  Precision precision = Precision::kBf16;
+  ParallelSpec parallelism;
+  Recompute recompute = Recompute::kNone;
+  OverlapSpec overlap;
+  bool grad_reduce_fp32 = true;         // Megatron: bf16 implies fp32 gradient accumulation + reduce
+};
+
+// ---------------------------------------------------------------- job level (issue 3/4 consume these)
+struct CheckpointSpec {
+  enum class Mode { kInterval, kSteps, kAuto } mode = Mode::kInterval;
+  double interval_s = 1800;
+  int64_t interval_steps = 0;
+  double storage_bandwidth_bytes_per_s = 0;  // 0 = platform's
+  double save_time_s = 0;                    // 0 = derived from size and bandwidth
+  bool async = false;
+};
+
+struct FailureSpec {
+  std::string model = "none";           // llama3 | meta-rsc | none | explicit
+  double rate_scale = 1.0;
+  double job_mtbf_s = 0;                // 0 = from the model
+  double detection_s = 300;
+  double restart_s = 600;
+  int64_t spare_nodes = 0;
+};
+
+struct EnergySpec {
+  double pue = 0;                       // 0 = platform's
+  double carbon_intensity_kg_per_j = 0;
+  double price_usd_per_j = 0;
+};
+
+struct SimulationSpec {
+  uint64_t seed = 1;
+  int64_t replications = 1;
+};
+
+struct ScenarioSpec {
+  std::string name;
+  SourceLoc loc;                        // the scenario file
+  PlatformSpec platform;                // after the scenario's overrides
+  int64_t gpus = 0;                     // used by the job
+  ModelSpec model;
+  TrainingSpec training;
+  CheckpointSpec checkpoint;
+  FailureSpec failures;
+  EnergySpec energy;
+  SimulationSpec simulation;
+};
+
+}  // namespace trainsim::config
