@@ -1,0 +1,80 @@
+// Step level: one training iteration simulated on the SimGrid platform (design.md §1, level 1).
+//
+// Owns: the pipeline schedule (1F1B, interleaved 1F1B) executed as exec activities on the
+// node hosts, TP/CP/PP/DP communication as comm activities over the platform's links, overlap of
+// DP communication with backward compute, and the resulting StepProfile.
+// Must not: read YAML, print, or run more than one simulation per process.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/config/spec.hpp"
+
+namespace trainsim::step {
+
+// One interval of one track for the Chrome trace (Perfetto). Times are simulated seconds from
+// the start of the step.
+struct TraceEvent {
+  std::string track;     // "stage 00 (node 0)", "dp stage 03", ...
+  std::string name;      // "F mb3 c1", "B mb0 c0", "dp reduce-scatter c1", "bubble"
+  std::string category;  // compute | tp | cp | pp | dp | bubble | optimizer
+  double start_s = 0;
+  double end_s = 0;
+};
+
+// Time of the critical (slowest) pipeline rank, split into what it was doing. The parts add up
+// to time_s.
+struct StepBreakdown {
+  double compute_s = 0;        // forward + backward (+ recompute) kernels
+  double tp_exposed_s = 0;     // tensor-parallel collectives not hidden behind compute
+  double cp_exposed_s = 0;     // context-parallel K/V exchange not hidden
+  double pp_exposed_s = 0;     // waiting on pipeline sends beyond the schedule's bubble
+  double dp_exposed_s = 0;     // gradient reduce / parameter gather not hidden by overlap
+  double bubble_s = 0;         // pipeline fill and drain
+  double optimizer_s = 0;      // optimizer step
+};
+
+struct MemoryBreakdown {        // per GPU, bytes
+  double weights_bytes = 0;
+  double gradients_bytes = 0;
+  double optimizer_bytes = 0;
+  double activations_bytes = 0;
+  double overhead_bytes = 0;    // CUDA context, NCCL buffers, fragmentation allowance
+  double total_bytes() const {
+    return weights_bytes + gradients_bytes + optimizer_bytes + activations_bytes + overhead_bytes;
+  }
+};
+
+struct StepProfile {
+  int64_t gpus = 0;
+  double time_s = 0;                // wall time of one iteration
+  double model_flop = 0;            // per step, whole job (MFU numerator x time)
+  double hardware_flop = 0;         // per step, whole job, including recompute
+  double peak_flop_per_s = 0;       // per GPU, dense, at the training precision
+  double mfu = 0;                   // model_flop / (time_s * gpus * peak)
+  double hfu = 0;
+  double tflops_per_gpu = 0;        // model TFLOP/s per GPU
+  double tokens_per_s = 0;
+  double bubble_fraction = 0;       // bubble_s / time_s
+  double exposed_comm_fraction = 0; // (tp+cp+pp+dp exposed) / time_s
+  double gpu_busy_fraction = 0;     // mean over GPUs of compute time / time_s (power-state input)
+  StepBreakdown breakdown;
+  MemoryBreakdown memory;
+  double memory_capacity_bytes = 0; // HBM per GPU
+  // Simulation statistics (not model outputs).
+  int64_t simulated_activities = 0;
+  int64_t simulated_flows = 0;
+  std::vector<TraceEvent> trace;    // filled only when requested
+};
+
+struct StepOptions {
+  bool collect_trace = false;
+};
+
+// Runs one step simulation. REQUIRES: a validated scenario that fits in memory; no SimGrid
+// engine has run in this process before (SimGrid keeps global state; one simulation per process).
+StepProfile simulate_step(const config::ScenarioSpec& scenario, const StepOptions& options = {});
+
+}  // namespace trainsim::step
