@@ -1,0 +1,17 @@
+// Application logging (spdlog), one logger per module, on stderr so that --json stdout stays a
+// single document. Pattern "[%*] [module/level] message" where %* is the simulated clock when a
+// SimGrid engine is running (style.md §5).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <spdlog/spdlog.h>
+
+namespace trainsim::log {
+
+// Returns the named logger (created on first use). Level from $TRAINSIM_LOG (trace..off; default
+// warn).
+std::shared_ptr<spdlog::logger> get(const std::string& module);
+
+}  // namespace trainsim::log

@@ -1,0 +1,64 @@
+// Platform builder: turns a PlatformSpec into SimGrid zones, hosts and links. The only code in
+// trainsim that creates SimGrid resources (style.md §9.1).
+//
+// Model (docs/models/platform.md; measured choices in ../shared/simgrid-notes.md §5):
+//   * one SimGrid host per node, one core per GPU (core speed = the GPU's dense peak at the
+//     training precision), so 100,000 GPUs stay at 12,500 hosts;
+//   * the NVSwitch domain is the node's loopback link: gpus x NVLink bandwidth x NCCL efficiency;
+//   * the node's NICs (one per GPU, rail-aligned) are one split-duplex link of
+//     nics x line rate x RDMA efficiency: under the symmetric traffic of training every rail
+//     carries the same load, so eight parallel rails and one aggregated link give the same
+//     max-min shares;
+//   * switch tiers that are non-blocking add latency only; an oversubscribed tier (leaf uplinks,
+//     pod uplinks to the core) becomes one split-duplex uplink per leaf / pod with the
+//     downlink capacity divided by the oversubscription, so traffic crossing it contends in
+//     SimGrid's flow model.
+//
+//                 [core]  (StarZone "fabric": one uplink per pod, capacity / pod_oversubscription)
+//               /        \
+//        [pod000]  ...  [podNNN]   (StarZone per pod; leaf zones inside only if leaves oversubscribed)
+//        /  |  \
+//   node00000 ... (host, 8 cores; loopback = NVSwitch; up/down = node NIC link)
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/config/spec.hpp"
+#include "sim/hardware/catalog.hpp"
+
+namespace simgrid::s4u {
+class Host;
+}
+
+namespace trainsim::platform {
+
+// What the rest of the simulator sees of the built platform.
+struct ClusterView {
+  std::vector<simgrid::s4u::Host*> nodes;   // index = node id (0 .. nodes_used-1)
+  int64_t gpus_per_node = 0;
+  double gpu_flop_per_s = 0;                // core speed
+  double nvlink_gpu_bytes_per_s = 0;        // effective per-GPU NVLink bandwidth (cap per GPU flow)
+  double nic_gpu_bytes_per_s = 0;           // effective per-NIC bandwidth
+  double nccl_step_latency_s = 0;           // per ring step, analytic latency term
+  int64_t pods = 0, leaves = 0, links = 0;
+};
+
+// Builds the platform for the first `nodes_used` nodes. REQUIRES: a fresh SimGrid engine
+// (created by the caller) with no platform loaded; nodes_used <= spec.nodes.
+ClusterView build_platform(const config::PlatformSpec& spec, int64_t nodes_used, double gpu_flop_per_s);
+
+// Static facts for `trainsim describe` (no SimGrid).
+struct PlatformSummary {
+  int64_t gpus = 0, nodes = 0, leaves = 0, pods = 0;
+  double node_injection_bytes_per_s = 0;    // NIC line rate per node
+  double bisection_bytes_per_s = 0;         // one direction, line rate, after oversubscription
+  double nvlink_domain_bytes_per_s = 0;     // per node, one direction
+  double gpu_peak_bf16_flop_per_s_total = 0;
+  double it_peak_w = 0;                     // nodes x vendor system power
+  double facility_peak_w = 0;               // x PUE
+};
+PlatformSummary summarize(const config::PlatformSpec& spec);
+
+}  // namespace trainsim::platform

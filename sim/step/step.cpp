@@ -1,0 +1,415 @@
+// Step simulation. What is simulated, and why it is equivalent (docs/models/step.md):
+//
+//  * Data-parallel replicas of a synchronous job execute the same schedule in lock-step, so the
+//    pipeline of ONE replica (dp = 0, cp = 0) is simulated op by op: one actor per pipeline stage
+//    on that stage's node, executing the Megatron 1F1B / interleaved 1F1B order as exec
+//    activities (kernel times from workload/), pipeline sends as comms between the stage nodes,
+//    tensor-parallel collectives as flows on the node's NVSwitch, context-parallel K/V exchange
+//    as ring flows between the CP nodes.
+//  * The traffic that contends across replicas is issued for ALL replicas: every stage actor
+//    starts the data-parallel reduce-scatter / all-gather rings of every DP group of its stage
+//    (one flow per ring edge, merged over the TP ranks that share a node), so DP traffic crosses
+//    the real NICs, leaf and pod uplinks together and contends in SimGrid's max-min flow model
+//    (CM02, no cross-traffic), including through an oversubscribed core.
+//  * Pipeline and TP/CP traffic of the other replicas uses other nodes' NICs and NVSwitches; it
+//    would only contend with the representative replica on an oversubscribed tier, which the
+//    shipped layouts do not cross with PP/TP/CP (documented limitation).
+#include "sim/step/step.hpp"
+
+#include <simgrid/s4u.hpp>
+#include <xbt/log.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <memory>
+
+#include "sim/collectives/collectives.hpp"
+#include "sim/common/error.hpp"
+#include "sim/platform/builder.hpp"
+#include "sim/workload/layout.hpp"
+#include "sim/workload/model.hpp"
+
+namespace sg4 = simgrid::s4u;
+
+namespace trainsim::step {
+namespace {
+
+struct Op {
+  bool fwd;
+  int64_t mb;
+  int64_t chunk;
+};
+
+// Megatron-LM's pipeline orders (megatron/core/pipeline_parallel/schedules.py): 1F1B with
+// pp - stage - 1 warm-up forwards; interleaved 1F1B with 2 (pp - stage - 1) + (vpp - 1) pp
+// warm-up chunk passes, chunks cycling every pp micro-batches.
+std::vector<Op> schedule(int64_t s, int64_t pp, int64_t v, int64_t m) {
+  std::vector<Op> ops;
+  if (v == 1) {
+    const int64_t warm = std::min(pp - s - 1, m);
+    for (int64_t i = 0; i < warm; ++i) ops.push_back({true, i, 0});
+    for (int64_t i = 0; i < m - warm; ++i) {
+      ops.push_back({true, warm + i, 0});
+      ops.push_back({false, i, 0});
+    }
+    for (int64_t i = m - warm; i < m; ++i) ops.push_back({false, i, 0});
+    return ops;
+  }
+  const int64_t total = m * v;
+  auto mb_of = [&](int64_t k) { return (k / (pp * v)) * pp + k % pp; };
+  auto fwd = [&](int64_t k) { return Op{true, mb_of(k), (k / pp) % v}; };
+  auto bwd = [&](int64_t k) { return Op{false, mb_of(k), v - 1 - (k / pp) % v}; };
+  const int64_t warm = std::min((pp - s - 1) * 2 + (v - 1) * pp, total);
+  for (int64_t k = 0; k < warm; ++k) ops.push_back(fwd(k));
+  for (int64_t k = 0; k < total - warm; ++k) {
+    ops.push_back(fwd(warm + k));
+    ops.push_back(bwd(k));
+  }
+  for (int64_t k = total - warm; k < total; ++k) ops.push_back(bwd(k));
+  return ops;
+}
+
+struct StageResult {
+  double finish_s = 0, compute_s = 0, tp_s = 0, cp_s = 0, pp_wait_s = 0, dp_s = 0, opt_s = 0;
+  int64_t activities = 0, flows = 0;
+  std::vector<TraceEvent> trace;
+};
+
+std::string mailbox_name(bool fwd, int64_t vs, int64_t mb) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%c%lld.%lld", fwd ? 'F' : 'B', static_cast<long long>(vs),
+                static_cast<long long>(mb));
+  return buf;
+}
+
+class StepSim {
+ public:
+  StepSim(const config::ScenarioSpec& sc, const workload::Workload& w, const StepOptions& opt)
+      : sc_(sc), w_(w), opt_(opt), par_(sc.training.parallelism),
+        layout_(par_, sc.platform.node.gpus_per_node) {}
+
+  StepProfile run();
+
+ private:
+  int64_t stage_node(int64_t s) const { return layout_.node_of({0, 0, s, 0}); }
+  int64_t virtual_stages() const { return par_.pp * par_.vpp; }
+  double chunk_params(int64_t s, int64_t c) const;
+  std::vector<collectives::Flow> dp_flows(int64_t s, double bus_bytes_per_gpu) const;
+  void stage_actor(int64_t s);
+  void compute(int64_t s, const Op& op, int64_t vs, StageResult& r);
+  void record(StageResult& r, const std::string& track, std::string name, const char* cat, double t0, double t1) {
+    if (opt_.collect_trace && t1 > t0) r.trace.push_back({track, std::move(name), cat, t0, t1});
+  }
+  void wait_all(const std::vector<sg4::CommPtr>& comms) {
+    for (const auto& c : comms) c->wait();
+  }
+  void exec(double seconds) {
+    if (seconds <= 0) return;
+    sg4::this_actor::exec_init(seconds * view_.gpu_flop_per_s)->wait();
+  }
+
+  const config::ScenarioSpec& sc_;
+  const workload::Workload& w_;
+  StepOptions opt_;
+  config::ParallelSpec par_;
+  workload::Layout layout_;
+  platform::ClusterView view_;
+  std::vector<StageResult> stages_;
+  std::vector<std::string> tracks_;
+  int payload_ = 0;  // mailbox payload (content unused)
+};
+
+double StepSim::chunk_params(int64_t s, int64_t c) const {
+  double p = w_.chunk.params_per_gpu;
+  if (s == 0 && c == 0) p += w_.embed_params_per_gpu;
+  if (s == par_.pp - 1 && c == par_.vpp - 1) p += w_.head_params_per_gpu;
+  return p;
+}
+
+// Rings of every DP group of stage s (one per cp index; tp ranks merged), all replicas.
+std::vector<collectives::Flow> StepSim::dp_flows(int64_t s, double bus_bytes_per_gpu) const {
+  std::vector<collectives::Flow> flows;
+  for (int64_t c = 0; c < par_.cp; ++c) {
+    std::vector<int64_t> members;
+    members.reserve(static_cast<size_t>(par_.dp));
+    for (int64_t d = 0; d < par_.dp; ++d) members.push_back(layout_.node_of({0, c, s, d}));
+    collectives::ring_flows(view_, sc_.platform.node.nics_per_node, members, bus_bytes_per_gpu, par_.tp, &flows);
+  }
+  return flows;
+}
+
+void StepSim::compute(int64_t s, const Op& op, int64_t vs, StageResult& r) {
+  const auto& ck = w_.chunk;
+  const bool first = vs == 0, last = vs == virtual_stages() - 1;
+  double seconds = op.fwd ? ck.fwd_s : ck.bwd_s;
+  if (first) seconds += op.fwd ? w_.embed_fwd_s : w_.embed_bwd_s;
+  if (last) seconds += op.fwd ? w_.head_fwd_s : w_.head_bwd_s;
+  const std::string& track = tracks_[static_cast<size_t>(s)];
+  char label[64];
+  std::snprintf(label, sizeof label, "%s mb%lld c%lld", op.fwd ? "F" : "B", static_cast<long long>(op.mb),
+                static_cast<long long>(op.chunk));
+
+  // Context parallelism: K/V all-gather (fwd) / gradient reduce-scatter (bwd) over the CP ring of
+  // this stage, before the attention kernels need it.
+  if (par_.cp > 1) {
+    const double t0 = sg4::Engine::get_clock();
+    std::vector<int64_t> members;
+    for (int64_t c = 0; c < par_.cp; ++c) members.push_back(layout_.node_of({0, c, s, 0}));
+    std::vector<collectives::Flow> flows;
+    collectives::ring_flows(view_, sc_.platform.node.nics_per_node, members,
+                            op.fwd ? ck.cp_fwd_bus_bytes : ck.cp_bwd_bus_bytes, par_.tp, &flows);
+    wait_all(collectives::start(view_, flows));
+    sg4::this_actor::sleep_for(static_cast<double>(ck.layers) * (par_.cp - 1) * view_.nccl_step_latency_s);
+    r.flows += static_cast<int64_t>(flows.size());
+    r.cp_s += sg4::Engine::get_clock() - t0;
+    record(r, track, std::string("cp ") + label, "cp", t0, sg4::Engine::get_clock());
+  }
+
+  const double t0 = sg4::Engine::get_clock();
+  const double tp_bytes = op.fwd ? ck.tp_fwd_bus_bytes : ck.tp_bwd_bus_bytes;
+  if (par_.tp <= 1 || tp_bytes <= 0) {
+    exec(seconds);
+    r.compute_s += seconds;
+    r.activities += 1;
+    record(r, track, label, "compute", t0, sg4::Engine::get_clock());
+    return;
+  }
+  // Tensor parallelism on the node's NVSwitch: the tp GPUs' ring traffic as one merged loopback
+  // flow, plus the ring latency term of every collective.
+  const int64_t node = stage_node(s);
+  const double ncoll = static_cast<double>(op.fwd ? ck.tp_fwd_collectives : ck.tp_bwd_collectives);
+  const double latency_s = ncoll * (par_.tp - 1) * view_.nccl_step_latency_s;
+  const double cap = static_cast<double>(par_.tp) * view_.nvlink_gpu_bytes_per_s;
+  const double merged = tp_bytes * static_cast<double>(par_.tp);
+  if (!sc_.training.overlap.tp_comm) {
+    // On the critical path: each collective waits for the GEMM before it and blocks the next.
+    exec(seconds);
+    const double t1 = sg4::Engine::get_clock();
+    record(r, track, label, "compute", t0, t1);
+    wait_all(collectives::start(view_, {{node, node, merged, cap}}));
+    sg4::this_actor::sleep_for(latency_s);
+    r.tp_s += sg4::Engine::get_clock() - t1;
+    record(r, track, std::string("tp ") + label, "tp", t1, sg4::Engine::get_clock());
+  } else {
+    // Overlapped (Megatron --tp-comm-overlap, Wang et al. ASPLOS'23 decomposition): each
+    // collective is split in tp pieces pipelined with the GEMM pieces; the first piece is exposed,
+    // the rest runs concurrently with the kernels.
+    auto first_piece = collectives::start(view_, {{node, node, merged / par_.tp, cap}});
+    wait_all(first_piece);
+    sg4::this_actor::sleep_for(latency_s);
+    const double t1 = sg4::Engine::get_clock();
+    record(r, track, std::string("tp ") + label, "tp", t0, t1);
+    auto rest = collectives::start(view_, {{node, node, merged * (par_.tp - 1) / par_.tp, cap}});
+    exec(seconds);
+    const double t2 = sg4::Engine::get_clock();
+    record(r, track, label, "compute", t1, t2);
+    wait_all(rest);
+    const double t3 = sg4::Engine::get_clock();
+    r.tp_s += (t1 - t0) + (t3 - t2);
+    record(r, track, std::string("tp ") + label, "tp", t2, t3);
+  }
+  r.compute_s += seconds;
+  r.activities += 3;
+  r.flows += 2;
+}
+
+void StepSim::stage_actor(int64_t s) {
+  StageResult& r = stages_[static_cast<size_t>(s)];
+  const std::string& track = tracks_[static_cast<size_t>(s)];
+  const int64_t V = virtual_stages();
+  const int64_t m = w_.micro_batches;
+  const int zero = static_cast<int>(par_.zero);
+  const bool has_dp = par_.dp > 1;
+
+  // Parameter all-gather of the previous step's update (ZeRO-1/2, distributed optimizer),
+  // overlapped with this step's forward: chunk c's first forward waits for its gather.
+  std::vector<std::vector<sg4::CommPtr>> gather(static_cast<size_t>(par_.vpp));
+  if (has_dp && zero >= 1 && zero <= 2) {
+    for (int64_t c = 0; c < par_.vpp; ++c) {
+      const double bus = workload::bus_factor(workload::CollKind::kAllGather, par_.dp) * chunk_params(s, c) *
+                         w_.param_bytes;
+      auto flows = dp_flows(s, bus);
+      r.flows += static_cast<int64_t>(flows.size());
+      gather[static_cast<size_t>(c)] = collectives::start(view_, flows);
+    }
+  }
+  std::vector<sg4::CommPtr> reduce;
+  std::vector<int64_t> bwd_done(static_cast<size_t>(par_.vpp), 0);
+  std::vector<sg4::CommPtr> sends;
+
+  for (const Op& op : schedule(s, par_.pp, par_.vpp, m)) {
+    const int64_t vs = op.chunk * par_.pp + s;
+    const size_t c = static_cast<size_t>(op.chunk);
+    const bool recv = op.fwd ? vs > 0 : vs < V - 1;
+    if (recv) {
+      const double t0 = sg4::Engine::get_clock();
+      sg4::Mailbox::by_name(mailbox_name(op.fwd, vs, op.mb))->get<int>();
+      r.pp_wait_s += sg4::Engine::get_clock() - t0;
+      record(r, track, "wait", "bubble", t0, sg4::Engine::get_clock());
+    }
+    if (op.fwd && !gather[c].empty()) {
+      const double t0 = sg4::Engine::get_clock();
+      wait_all(gather[c]);
+      gather[c].clear();
+      r.dp_s += sg4::Engine::get_clock() - t0;
+      record(r, track, "dp all-gather wait", "dp", t0, sg4::Engine::get_clock());
+    }
+    if (zero == 3 && has_dp) {
+      // FSDP full sharding: gather this chunk's parameters before every forward and backward.
+      const double t0 = sg4::Engine::get_clock();
+      const double bus = workload::bus_factor(workload::CollKind::kAllGather, par_.dp) * chunk_params(s, op.chunk) *
+                         w_.param_bytes;
+      auto flows = dp_flows(s, bus);
+      r.flows += static_cast<int64_t>(flows.size());
+      wait_all(collectives::start(view_, flows));
+      r.dp_s += sg4::Engine::get_clock() - t0;
+      record(r, track, "fsdp all-gather", "dp", t0, sg4::Engine::get_clock());
+    }
+    compute(s, op, vs, r);
+    const bool send = op.fwd ? vs < V - 1 : vs > 0;
+    if (send) {
+      const int64_t peer_vs = op.fwd ? vs + 1 : vs - 1;
+      const int64_t peer_stage = peer_vs % par_.pp;
+      const int64_t a = stage_node(s), b = stage_node(peer_stage);
+      const double cap = static_cast<double>(par_.tp) *
+                         (a == b ? view_.nvlink_gpu_bytes_per_s
+                                 : std::min<double>(static_cast<double>(sc_.platform.node.nics_per_node) / par_.tp, 1.0) *
+                                       view_.nic_gpu_bytes_per_s);
+      sg4::CommPtr comm = sg4::Mailbox::by_name(mailbox_name(op.fwd, peer_vs, op.mb))
+                              ->put_init(&payload_, static_cast<uint64_t>(w_.pp_bytes_per_gpu * par_.tp));
+      comm->set_rate(cap);
+      comm->start();
+      sends.push_back(comm);
+      r.flows += 1;
+    }
+    if (!op.fwd && has_dp) {
+      const bool sharded_every_mb = zero == 3;
+      if (sharded_every_mb || ++bwd_done[c] == m) {
+        // Gradients of this chunk are final (or, under FSDP, reduced every micro-batch): start the
+        // reduce-scatter (all-reduce without ZeRO) right away, overlapped with what follows.
+        const auto kind = zero == 0 ? workload::CollKind::kAllReduce : workload::CollKind::kReduceScatter;
+        const double bus = workload::bus_factor(kind, par_.dp) * chunk_params(s, op.chunk) * w_.grad_bytes_per_param;
+        auto flows = dp_flows(s, bus);
+        r.flows += static_cast<int64_t>(flows.size());
+        auto comms = collectives::start(view_, flows);
+        reduce.insert(reduce.end(), comms.begin(), comms.end());
+      }
+    }
+  }
+  const double t0 = sg4::Engine::get_clock();
+  wait_all(reduce);
+  r.dp_s += sg4::Engine::get_clock() - t0;
+  record(r, track, "dp reduce wait", "dp", t0, sg4::Engine::get_clock());
+  const double opt_s = s == 0 ? w_.optimizer_s_first : (s == par_.pp - 1 ? w_.optimizer_s_last : w_.optimizer_s_mid);
+  const double t1 = sg4::Engine::get_clock();
+  exec(opt_s);
+  r.opt_s += opt_s;
+  record(r, track, "optimizer", "optimizer", t1, sg4::Engine::get_clock());
+  r.finish_s = sg4::Engine::get_clock();
+  wait_all(sends);
+}
+
+StepProfile StepSim::run() {
+  // One engine per process; CM02 without cross-traffic is exact fluid max-min for bulk flows
+  // (../shared/simgrid-notes.md §3.7); the TCP window bound is lifted (RDMA has none).
+  static int argc = 1;
+  static char arg0[] = "trainsim";
+  static char* argv[] = {arg0, nullptr};
+  sg4::Engine engine(&argc, argv);
+  xbt_log_control_set("root.thresh:critical");
+  sg4::Engine::set_config("network/model:CM02");
+  sg4::Engine::set_config("network/crosstraffic:0");
+  sg4::Engine::set_config("network/TCP-gamma:1e15");
+
+  const int64_t gpn = sc_.platform.node.gpus_per_node;
+  const int64_t nodes_used = (sc_.gpus + gpn - 1) / gpn;
+  view_ = platform::build_platform(sc_.platform, nodes_used, w_.peak_flop_per_s);
+
+  stages_.assign(static_cast<size_t>(par_.pp), StageResult{});
+  std::vector<sg4::ActorPtr> actors;
+  for (int64_t s = 0; s < par_.pp; ++s) {
+    char name[64];
+    std::snprintf(name, sizeof name, "stage %02lld (node %lld)", static_cast<long long>(s),
+                  static_cast<long long>(stage_node(s)));
+    tracks_.emplace_back(name);
+  }
+  for (int64_t s = 0; s < par_.pp; ++s) {
+    char name[32];
+    std::snprintf(name, sizeof name, "stage%02lld", static_cast<long long>(s));
+    actors.push_back(sg4::Actor::create(name, view_.nodes[static_cast<size_t>(stage_node(s))],
+                                        [this, s]() { stage_actor(s); }));
+  }
+  // Eager receive (Megatron/Llama 3 post their pipeline receives asynchronously): every incoming
+  // mailbox of a stage has that stage as permanent receiver, so a send starts when it is issued.
+  const int64_t V = virtual_stages();
+  for (int64_t vs = 0; vs < V; ++vs) {
+    const auto& actor = actors[static_cast<size_t>(vs % par_.pp)];
+    for (int64_t mb = 0; mb < w_.micro_batches; ++mb) {
+      if (vs > 0) sg4::Mailbox::by_name(mailbox_name(true, vs, mb))->set_receiver(actor);
+      if (vs < V - 1) sg4::Mailbox::by_name(mailbox_name(false, vs, mb))->set_receiver(actor);
+    }
+  }
+  engine.run();
+
+  StepProfile p;
+  p.gpus = sc_.gpus;
+  size_t crit = 0;
+  for (size_t s = 0; s < stages_.size(); ++s)
+    if (stages_[s].finish_s > stages_[crit].finish_s) crit = s;
+  const StageResult& r = stages_[crit];
+  p.time_s = r.finish_s;
+  p.peak_flop_per_s = w_.peak_flop_per_s;
+  p.model_flop = w_.model_flop_per_step;
+  p.hardware_flop = w_.hardware_flop_per_step;
+  const double denom = p.time_s * static_cast<double>(p.gpus) * p.peak_flop_per_s;
+  p.mfu = p.model_flop / denom;
+  p.hfu = p.hardware_flop / denom;
+  p.tflops_per_gpu = p.model_flop / (p.time_s * static_cast<double>(p.gpus)) / 1e12;
+  p.tokens_per_s = static_cast<double>(sc_.training.global_batch * sc_.model.seq_len) / p.time_s;
+  // Idle waiting on pipeline receives: up to the ideal schedule's bubble it is bubble, beyond it
+  // exposed pipeline communication.
+  const double ideal_bubble = (par_.pp - 1) * (w_.chunk.fwd_s + w_.chunk.bwd_s);
+  StepBreakdown& b = p.breakdown;
+  b.compute_s = r.compute_s;
+  b.tp_exposed_s = r.tp_s;
+  b.cp_exposed_s = r.cp_s;
+  b.bubble_s = std::min(r.pp_wait_s, ideal_bubble);
+  b.pp_exposed_s = r.pp_wait_s - b.bubble_s;
+  b.dp_exposed_s = r.dp_s;
+  b.optimizer_s = r.opt_s;
+  p.bubble_fraction = b.bubble_s / p.time_s;
+  p.exposed_comm_fraction = (b.tp_exposed_s + b.cp_exposed_s + b.pp_exposed_s + b.dp_exposed_s) / p.time_s;
+  double busy = 0;
+  for (const auto& st : stages_) {
+    busy += st.compute_s + st.opt_s;
+    p.simulated_activities += st.activities;
+    p.simulated_flows += st.flows;
+  }
+  p.gpu_busy_fraction = busy / static_cast<double>(stages_.size()) / p.time_s;
+  p.memory.weights_bytes = w_.memory.weights;
+  p.memory.gradients_bytes = w_.memory.gradients;
+  p.memory.optimizer_bytes = w_.memory.optimizer;
+  p.memory.activations_bytes = w_.memory.activations;
+  p.memory.overhead_bytes = w_.memory.overhead;
+  p.memory_capacity_bytes = w_.gpu->hbm_bytes;
+  if (opt_.collect_trace) {
+    for (auto& st : stages_) {
+      for (auto& e : st.trace) p.trace.push_back(std::move(e));
+    }
+    std::stable_sort(p.trace.begin(), p.trace.end(),
+                     [](const TraceEvent& x, const TraceEvent& y) { return x.start_s < y.start_s; });
+  }
+  return p;
+}
+
+}  // namespace
+
+StepProfile simulate_step(const config::ScenarioSpec& scenario, const StepOptions& options) {
+  const workload::Workload w = workload::build_workload(scenario);
+  StepSim sim(scenario, w, options);
+  return sim.run();
+}
+
+}  // namespace trainsim::step
