@@ -20,16 +20,18 @@ struct Flow {
   int64_t src_node = 0;
   int64_t dst_node = 0;
   double bytes = 0;
-  double rate_cap_bytes_per_s = 0;  // 0 = uncapped
 };
 
 // Appends the flows of a ring over `member_nodes` (member j's node, in ring order) in which every
 // member sends `bus_bytes_per_member` to its successor, `merge` identical rings in parallel.
 // Consecutive members on one node exchange over NVSwitch (one merged loopback flow per node);
-// the edge leaving a node crosses the network, spread by NCCL's channels over
-// min(merge x members on the node, NICs) rails.
-void ring_flows(const platform::ClusterView& view, int64_t nics_per_node, const std::vector<int64_t>& member_nodes,
-                double bus_bytes_per_member, int64_t merge, std::vector<Flow>* out);
+// the edge leaving a node crosses the network through the node's aggregated NIC link (NCCL
+// spreads a ring's channels over the node's rails). Host-to-host comms cannot be rate-capped in
+// SimGrid 3.32 (Comm::set_rate only reaches mailbox comms), so these flows are bounded by the
+// links alone: exact when the group's GPUs fill their nodes (the usual DP/CP case), optimistic by
+// up to nics/(merge x members) otherwise.
+void ring_flows(const std::vector<int64_t>& member_nodes, double bus_bytes_per_member, int64_t merge,
+                std::vector<Flow>* out);
 
 // Starts the flows as SimGrid comms (Comm::sendto_init) and returns them.
 std::vector<simgrid::s4u::CommPtr> start(const platform::ClusterView& view, const std::vector<Flow>& flows);

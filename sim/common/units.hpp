@@ -26,6 +26,9 @@ enum class Kind {
 // Human name of a kind and its accepted units, for "expected ..." messages.
 std::string describe(Kind kind);
 
+// The accepted unit spellings of a kind, comma-separated, for "accepted: ..." notes.
+std::string accepted_units(Kind kind);
+
 // Parses `text` as a quantity of `kind`. Throws std::invalid_argument whose what() says what was
 // expected (no file position: the caller adds it). Rejects NaN, infinities, empty strings,
 // trailing garbage, and a missing unit where one is required. Sign is allowed here; range checks

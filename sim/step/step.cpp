@@ -105,6 +105,15 @@ class StepSim {
   void wait_all(const std::vector<sg4::CommPtr>& comms) {
     for (const auto& c : comms) c->wait();
   }
+  // A loopback transfer on stage s's NVSwitch capped at `cap` (the tp GPUs' NVLink ports): a
+  // mailbox comm to the stage actor itself (only mailbox comms honour Comm::set_rate in 3.32).
+  sg4::CommPtr nvswitch_transfer(int64_t s, double bytes, double cap) {
+    sg4::Mailbox* box = tp_boxes_[static_cast<size_t>(s)];
+    sg4::CommPtr put = box->put_init(&payload_, static_cast<uint64_t>(bytes));
+    put->set_rate(cap);
+    put->detach();
+    return box->get_async<int>(&sink_);
+  }
   void exec(double seconds) {
     if (seconds <= 0) return;
     sg4::this_actor::exec_init(seconds * view_.gpu_flop_per_s)->wait();
@@ -118,11 +127,13 @@ class StepSim {
   platform::ClusterView view_;
   std::vector<StageResult> stages_;
   std::vector<std::string> tracks_;
-  int payload_ = 0;  // mailbox payload (content unused)
+  std::vector<sg4::Mailbox*> tp_boxes_;
+  int payload_ = 0;        // mailbox payload (content unused)
+  int* sink_ = nullptr;    // where received payloads land
 };
 
 double StepSim::chunk_params(int64_t s, int64_t c) const {
-  double p = w_.chunk.params_per_gpu;
+  double p = w_.layer.params_per_gpu * static_cast<double>(w_.layers_in[static_cast<size_t>(s)][static_cast<size_t>(c)]);
   if (s == 0 && c == 0) p += w_.embed_params_per_gpu;
   if (s == par_.pp - 1 && c == par_.vpp - 1) p += w_.head_params_per_gpu;
   return p;
@@ -135,13 +146,14 @@ std::vector<collectives::Flow> StepSim::dp_flows(int64_t s, double bus_bytes_per
     std::vector<int64_t> members;
     members.reserve(static_cast<size_t>(par_.dp));
     for (int64_t d = 0; d < par_.dp; ++d) members.push_back(layout_.node_of({0, c, s, d}));
-    collectives::ring_flows(view_, sc_.platform.node.nics_per_node, members, bus_bytes_per_gpu, par_.tp, &flows);
+    collectives::ring_flows(members, bus_bytes_per_gpu, par_.tp, &flows);
   }
   return flows;
 }
 
 void StepSim::compute(int64_t s, const Op& op, int64_t vs, StageResult& r) {
-  const auto& ck = w_.chunk;
+  const workload::ChunkCost ck =
+      w_.layer.scaled(w_.layers_in[static_cast<size_t>(s)][static_cast<size_t>(op.chunk)]);
   const bool first = vs == 0, last = vs == virtual_stages() - 1;
   double seconds = op.fwd ? ck.fwd_s : ck.bwd_s;
   if (first) seconds += op.fwd ? w_.embed_fwd_s : w_.embed_bwd_s;
@@ -158,8 +170,7 @@ void StepSim::compute(int64_t s, const Op& op, int64_t vs, StageResult& r) {
     std::vector<int64_t> members;
     for (int64_t c = 0; c < par_.cp; ++c) members.push_back(layout_.node_of({0, c, s, 0}));
     std::vector<collectives::Flow> flows;
-    collectives::ring_flows(view_, sc_.platform.node.nics_per_node, members,
-                            op.fwd ? ck.cp_fwd_bus_bytes : ck.cp_bwd_bus_bytes, par_.tp, &flows);
+    collectives::ring_flows(members, op.fwd ? ck.cp_fwd_bus_bytes : ck.cp_bwd_bus_bytes, par_.tp, &flows);
     wait_all(collectives::start(view_, flows));
     sg4::this_actor::sleep_for(static_cast<double>(ck.layers) * (par_.cp - 1) * view_.nccl_step_latency_s);
     r.flows += static_cast<int64_t>(flows.size());
@@ -178,7 +189,6 @@ void StepSim::compute(int64_t s, const Op& op, int64_t vs, StageResult& r) {
   }
   // Tensor parallelism on the node's NVSwitch: the tp GPUs' ring traffic as one merged loopback
   // flow, plus the ring latency term of every collective.
-  const int64_t node = stage_node(s);
   const double ncoll = static_cast<double>(op.fwd ? ck.tp_fwd_collectives : ck.tp_bwd_collectives);
   const double latency_s = ncoll * (par_.tp - 1) * view_.nccl_step_latency_s;
   const double cap = static_cast<double>(par_.tp) * view_.nvlink_gpu_bytes_per_s;
@@ -188,7 +198,7 @@ void StepSim::compute(int64_t s, const Op& op, int64_t vs, StageResult& r) {
     exec(seconds);
     const double t1 = sg4::Engine::get_clock();
     record(r, track, label, "compute", t0, t1);
-    wait_all(collectives::start(view_, {{node, node, merged, cap}}));
+    nvswitch_transfer(s, merged, cap)->wait();
     sg4::this_actor::sleep_for(latency_s);
     r.tp_s += sg4::Engine::get_clock() - t1;
     record(r, track, std::string("tp ") + label, "tp", t1, sg4::Engine::get_clock());
@@ -196,16 +206,15 @@ void StepSim::compute(int64_t s, const Op& op, int64_t vs, StageResult& r) {
     // Overlapped (Megatron --tp-comm-overlap, Wang et al. ASPLOS'23 decomposition): each
     // collective is split in tp pieces pipelined with the GEMM pieces; the first piece is exposed,
     // the rest runs concurrently with the kernels.
-    auto first_piece = collectives::start(view_, {{node, node, merged / par_.tp, cap}});
-    wait_all(first_piece);
+    nvswitch_transfer(s, merged / par_.tp, cap)->wait();
     sg4::this_actor::sleep_for(latency_s);
     const double t1 = sg4::Engine::get_clock();
     record(r, track, std::string("tp ") + label, "tp", t0, t1);
-    auto rest = collectives::start(view_, {{node, node, merged * (par_.tp - 1) / par_.tp, cap}});
+    sg4::CommPtr rest = nvswitch_transfer(s, merged * (par_.tp - 1) / par_.tp, cap);
     exec(seconds);
     const double t2 = sg4::Engine::get_clock();
     record(r, track, label, "compute", t1, t2);
-    wait_all(rest);
+    rest->wait();
     const double t3 = sg4::Engine::get_clock();
     r.tp_s += (t1 - t0) + (t3 - t2);
     record(r, track, std::string("tp ") + label, "tp", t2, t3);
@@ -341,6 +350,10 @@ StepProfile StepSim::run() {
     actors.push_back(sg4::Actor::create(name, view_.nodes[static_cast<size_t>(stage_node(s))],
                                         [this, s]() { stage_actor(s); }));
   }
+  for (int64_t s = 0; s < par_.pp; ++s) {
+    tp_boxes_.push_back(sg4::Mailbox::by_name("T" + std::to_string(s)));
+    tp_boxes_.back()->set_receiver(actors[static_cast<size_t>(s)]);
+  }
   // Eager receive (Megatron/Llama 3 post their pipeline receives asynchronously): every incoming
   // mailbox of a stage has that stage as permanent receiver, so a send starts when it is issued.
   const int64_t V = virtual_stages();
@@ -370,7 +383,10 @@ StepProfile StepSim::run() {
   p.tokens_per_s = static_cast<double>(sc_.training.global_batch * sc_.model.seq_len) / p.time_s;
   // Idle waiting on pipeline receives: up to the ideal schedule's bubble it is bubble, beyond it
   // exposed pipeline communication.
-  const double ideal_bubble = (par_.pp - 1) * (w_.chunk.fwd_s + w_.chunk.bwd_s);
+  // The ideal bubble is pp - 1 forward+backward chunk passes of the critical stage as it ran them
+  // (kernels plus its own exposed TP/CP traffic).
+  const double pass_s = (r.compute_s + r.tp_s + r.cp_s) / static_cast<double>(w_.micro_batches * par_.vpp);
+  const double ideal_bubble = static_cast<double>(par_.pp - 1) * pass_s;
   StepBreakdown& b = p.breakdown;
   b.compute_s = r.compute_s;
   b.tp_exposed_s = r.tp_s;

@@ -149,6 +149,19 @@ LayerCost layer_cost(const config::ScenarioSpec& sc, const hardware::GpuSpec& gp
 
 }  // namespace
 
+ChunkCost ChunkCost::scaled(int64_t n) const {
+  const double k = static_cast<double>(n);
+  ChunkCost c = *this;
+  c.layers = layers * n;
+  for (double* v : {&c.fwd_s, &c.bwd_s, &c.fwd_model_flop, &c.bwd_model_flop, &c.recompute_flop, &c.tp_fwd_bus_bytes,
+                    &c.tp_bwd_bus_bytes, &c.cp_fwd_bus_bytes, &c.cp_bwd_bus_bytes, &c.tp_overlappable_fwd_s,
+                    &c.tp_overlappable_bwd_s, &c.params_per_gpu})
+    *v *= k;
+  c.tp_fwd_collectives *= n;
+  c.tp_bwd_collectives *= n;
+  return c;
+}
+
 Workload build_workload(const config::ScenarioSpec& sc) {
   Workload w;
   const auto& m = sc.model;
@@ -166,15 +179,31 @@ Workload build_workload(const config::ScenarioSpec& sc) {
   const double hbm = gpu.hbm_bandwidth_bytes_per_s * gpu.hbm_efficiency;
 
   w.micro_batches = tr.global_batch / (par.dp * tr.micro_batch);
-  w.layers_per_stage = m.layers / par.pp;
-  w.layers_per_chunk = w.layers_per_stage / par.vpp;
+  {
+    // Start from ceil(layers / pp) everywhere and take the surplus away from the ends inwards.
+    const int64_t per = (m.layers + par.pp - 1) / par.pp;
+    std::vector<int64_t> stage_layers(static_cast<size_t>(par.pp), per);
+    int64_t surplus = per * par.pp - m.layers;
+    for (int64_t i = 0; surplus > 0; ++i) {
+      const int64_t idx = (i % 2 == 0) ? i / 2 : par.pp - 1 - i / 2;
+      --stage_layers[static_cast<size_t>(idx)];
+      --surplus;
+    }
+    w.layers_in.assign(static_cast<size_t>(par.pp), {});
+    for (int64_t st = 0; st < par.pp; ++st) {
+      const int64_t n = stage_layers[static_cast<size_t>(st)];
+      w.max_layers_per_stage = std::max(w.max_layers_per_stage, n);
+      for (int64_t c = 0; c < par.vpp; ++c)
+        w.layers_in[static_cast<size_t>(st)].push_back(n / par.vpp + (c < n % par.vpp ? 1 : 0));
+    }
+  }
   w.grad_bytes_per_param = tr.grad_reduce_fp32 ? 4.0 : 2.0;
   w.param_bytes = e;
 
   const LayerCost lc = layer_cost(sc, gpu, peak);
-  const double L = static_cast<double>(w.layers_per_chunk);
-  ChunkCost& ck = w.chunk;
-  ck.layers = w.layers_per_chunk;
+  const double L = 1.0;
+  ChunkCost& ck = w.layer;
+  ck.layers = 1;
   ck.fwd_s = L * lc.fwd_s;
   ck.bwd_s = L * lc.bwd_s;
   ck.fwd_model_flop = L * lc.fwd_model_flop;
@@ -246,7 +275,7 @@ Workload build_workload(const config::ScenarioSpec& sc) {
   w.pp_bytes_per_gpu = par.pp > 1 ? T * h * e / t : 0.0;
 
   // Optimizer, per stage (first and last stages also own the embedding / output layer).
-  const double stage_params = ck.params_per_gpu * par.vpp;
+  const double stage_params = ck.params_per_gpu * static_cast<double>(w.max_layers_per_stage);
   const double shard = par.zero >= 1 ? static_cast<double>(par.dp) : 1.0;
   auto opt_s = [&](double params) { return params / shard * kAdamBytesPerParam / hbm; };
   w.optimizer_s_mid = opt_s(stage_params);
@@ -288,7 +317,7 @@ Workload build_workload(const config::ScenarioSpec& sc) {
     me.optimizer = params * 12.0 / shard;  // fp32 master weights + Adam moments
     // Micro-batches whose activations are alive on this stage at the peak: 1F1B warms up with
     // pp - stage; the interleaved schedule warms up 2(pp - stage - 1) + (vpp - 1) pp chunk passes
-    // (Megatron-LM schedules.py), each holding layers_per_stage / vpp layers.
+    // (Megatron-LM schedules.py), each holding 1/vpp of the stage's layers.
     double in_flight;
     if (par.vpp > 1) {
       in_flight = (2.0 * (par.pp - stage - 1) + (par.vpp - 1.0) * par.pp + 1.0) / par.vpp;
@@ -296,7 +325,7 @@ Workload build_workload(const config::ScenarioSpec& sc) {
       in_flight = static_cast<double>(par.pp - stage);
     }
     in_flight = std::min(in_flight, static_cast<double>(w.micro_batches));
-    me.activations = in_flight * w.layers_per_stage * act_per_mb_layer;
+    me.activations = in_flight * static_cast<double>(w.max_layers_per_stage) * act_per_mb_layer;
     if (stage == par.pp - 1) me.activations += T * (V / t) * 4.0;  // fp32 logits of the current micro-batch
     me.overhead = kMemoryOverheadBytes;
     me.stage = stage;

@@ -35,7 +35,7 @@ double gemm_time_s(const hardware::GpuSpec& gpu, double peak_flop_per_s, double 
 
 // Per-micro-batch, per-GPU cost of a group of transformer layers (a model chunk).
 struct ChunkCost {
-  int64_t layers = 0;
+  int64_t layers = 1;
   double fwd_s = 0;              // forward kernels (GEMMs + attention + element-wise)
   double bwd_s = 0;              // backward kernels, including recompute when enabled
   double fwd_model_flop = 0;     // per GPU
@@ -53,6 +53,7 @@ struct ChunkCost {
   double tp_overlappable_fwd_s = 0;
   double tp_overlappable_bwd_s = 0;
   double params_per_gpu = 0;     // parameters held by one GPU for these layers (after TP)
+  ChunkCost scaled(int64_t n) const;  // the same for n layers
 };
 
 struct MemoryEstimate {          // bytes per GPU on the most loaded pipeline stage
@@ -66,9 +67,12 @@ struct Workload {
   const hardware::GpuSpec* gpu = nullptr;
   double peak_flop_per_s = 0;          // dense, training precision
   int64_t micro_batches = 0;           // per pipeline per step = global_batch / (dp * micro_batch)
-  int64_t layers_per_stage = 0;
-  int64_t layers_per_chunk = 0;        // layers_per_stage / vpp
-  ChunkCost chunk;                     // a chunk of layers_per_chunk transformer layers
+  // Transformer layers of each (pipeline stage, model chunk). When pp*vpp does not divide the
+  // layers, stages at the ends of the pipeline get one layer fewer, as Llama 3 does (paper §3.3.2:
+  // first and last stage one layer fewer), then the next ones inwards.
+  std::vector<std::vector<int64_t>> layers_in;  // [stage][chunk]
+  int64_t max_layers_per_stage = 0;
+  ChunkCost layer;                     // one transformer layer (ChunkCost::layers == 1)
   // Extra work of the first stage (embedding) and the last stage (final norm, logits, loss).
   double embed_fwd_s = 0, embed_bwd_s = 0;
   double head_fwd_s = 0, head_bwd_s = 0;
