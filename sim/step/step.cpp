@@ -34,19 +34,12 @@
 namespace sg4 = simgrid::s4u;
 
 namespace trainsim::step {
-namespace {
-
-struct Op {
-  bool fwd;
-  int64_t mb;
-  int64_t chunk;
-};
 
 // Megatron-LM's pipeline orders (megatron/core/pipeline_parallel/schedules.py): 1F1B with
 // pp - stage - 1 warm-up forwards; interleaved 1F1B with 2 (pp - stage - 1) + (vpp - 1) pp
 // warm-up chunk passes, chunks cycling every pp micro-batches.
-std::vector<Op> schedule(int64_t s, int64_t pp, int64_t v, int64_t m) {
-  std::vector<Op> ops;
+std::vector<PipelineOp> pipeline_schedule(int64_t s, int64_t pp, int64_t v, int64_t m) {
+  std::vector<PipelineOp> ops;
   if (v == 1) {
     const int64_t warm = std::min(pp - s - 1, m);
     for (int64_t i = 0; i < warm; ++i) ops.push_back({true, i, 0});
@@ -59,8 +52,8 @@ std::vector<Op> schedule(int64_t s, int64_t pp, int64_t v, int64_t m) {
   }
   const int64_t total = m * v;
   auto mb_of = [&](int64_t k) { return (k / (pp * v)) * pp + k % pp; };
-  auto fwd = [&](int64_t k) { return Op{true, mb_of(k), (k / pp) % v}; };
-  auto bwd = [&](int64_t k) { return Op{false, mb_of(k), v - 1 - (k / pp) % v}; };
+  auto fwd = [&](int64_t k) { return PipelineOp{true, mb_of(k), (k / pp) % v}; };
+  auto bwd = [&](int64_t k) { return PipelineOp{false, mb_of(k), v - 1 - (k / pp) % v}; };
   const int64_t warm = std::min((pp - s - 1) * 2 + (v - 1) * pp, total);
   for (int64_t k = 0; k < warm; ++k) ops.push_back(fwd(k));
   for (int64_t k = 0; k < total - warm; ++k) {
@@ -70,6 +63,10 @@ std::vector<Op> schedule(int64_t s, int64_t pp, int64_t v, int64_t m) {
   for (int64_t k = total - warm; k < total; ++k) ops.push_back(bwd(k));
   return ops;
 }
+
+namespace {
+
+using Op = PipelineOp;
 
 struct StageResult {
   double finish_s = 0, compute_s = 0, tp_s = 0, cp_s = 0, pp_wait_s = 0, dp_s = 0, opt_s = 0;
@@ -155,12 +152,12 @@ void StepSim::compute(int64_t s, const Op& op, int64_t vs, StageResult& r) {
   const workload::ChunkCost ck =
       w_.layer.scaled(w_.layers_in[static_cast<size_t>(s)][static_cast<size_t>(op.chunk)]);
   const bool first = vs == 0, last = vs == virtual_stages() - 1;
-  double seconds = op.fwd ? ck.fwd_s : ck.bwd_s;
-  if (first) seconds += op.fwd ? w_.embed_fwd_s : w_.embed_bwd_s;
-  if (last) seconds += op.fwd ? w_.head_fwd_s : w_.head_bwd_s;
+  double seconds = op.forward ? ck.fwd_s : ck.bwd_s;
+  if (first) seconds += op.forward ? w_.embed_fwd_s : w_.embed_bwd_s;
+  if (last) seconds += op.forward ? w_.head_fwd_s : w_.head_bwd_s;
   const std::string& track = tracks_[static_cast<size_t>(s)];
   char label[64];
-  std::snprintf(label, sizeof label, "%s mb%lld c%lld", op.fwd ? "F" : "B", static_cast<long long>(op.mb),
+  std::snprintf(label, sizeof label, "%s mb%lld c%lld", op.forward ? "F" : "B", static_cast<long long>(op.mb),
                 static_cast<long long>(op.chunk));
 
   // Context parallelism: K/V all-gather (fwd) / gradient reduce-scatter (bwd) over the CP ring of
@@ -170,7 +167,7 @@ void StepSim::compute(int64_t s, const Op& op, int64_t vs, StageResult& r) {
     std::vector<int64_t> members;
     for (int64_t c = 0; c < par_.cp; ++c) members.push_back(layout_.node_of({0, c, s, 0}));
     std::vector<collectives::Flow> flows;
-    collectives::ring_flows(members, op.fwd ? ck.cp_fwd_bus_bytes : ck.cp_bwd_bus_bytes, par_.tp, &flows);
+    collectives::ring_flows(members, op.forward ? ck.cp_fwd_bus_bytes : ck.cp_bwd_bus_bytes, par_.tp, &flows);
     wait_all(collectives::start(view_, flows));
     sg4::this_actor::sleep_for(static_cast<double>(ck.layers) * (par_.cp - 1) * view_.nccl_step_latency_s);
     r.flows += static_cast<int64_t>(flows.size());
@@ -179,7 +176,7 @@ void StepSim::compute(int64_t s, const Op& op, int64_t vs, StageResult& r) {
   }
 
   const double t0 = sg4::Engine::get_clock();
-  const double tp_bytes = op.fwd ? ck.tp_fwd_bus_bytes : ck.tp_bwd_bus_bytes;
+  const double tp_bytes = op.forward ? ck.tp_fwd_bus_bytes : ck.tp_bwd_bus_bytes;
   if (par_.tp <= 1 || tp_bytes <= 0) {
     exec(seconds);
     r.compute_s += seconds;
@@ -189,7 +186,7 @@ void StepSim::compute(int64_t s, const Op& op, int64_t vs, StageResult& r) {
   }
   // Tensor parallelism on the node's NVSwitch: the tp GPUs' ring traffic as one merged loopback
   // flow, plus the ring latency term of every collective.
-  const double ncoll = static_cast<double>(op.fwd ? ck.tp_fwd_collectives : ck.tp_bwd_collectives);
+  const double ncoll = static_cast<double>(op.forward ? ck.tp_fwd_collectives : ck.tp_bwd_collectives);
   const double latency_s = ncoll * (par_.tp - 1) * view_.nccl_step_latency_s;
   const double cap = static_cast<double>(par_.tp) * view_.nvlink_gpu_bytes_per_s;
   const double merged = tp_bytes * static_cast<double>(par_.tp);
@@ -248,17 +245,17 @@ void StepSim::stage_actor(int64_t s) {
   std::vector<int64_t> bwd_done(static_cast<size_t>(par_.vpp), 0);
   std::vector<sg4::CommPtr> sends;
 
-  for (const Op& op : schedule(s, par_.pp, par_.vpp, m)) {
+  for (const Op& op : pipeline_schedule(s, par_.pp, par_.vpp, m)) {
     const int64_t vs = op.chunk * par_.pp + s;
     const size_t c = static_cast<size_t>(op.chunk);
-    const bool recv = op.fwd ? vs > 0 : vs < V - 1;
+    const bool recv = op.forward ? vs > 0 : vs < V - 1;
     if (recv) {
       const double t0 = sg4::Engine::get_clock();
-      sg4::Mailbox::by_name(mailbox_name(op.fwd, vs, op.mb))->get<int>();
+      sg4::Mailbox::by_name(mailbox_name(op.forward, vs, op.mb))->get<int>();
       r.pp_wait_s += sg4::Engine::get_clock() - t0;
       record(r, track, "wait", "bubble", t0, sg4::Engine::get_clock());
     }
-    if (op.fwd && !gather[c].empty()) {
+    if (op.forward && !gather[c].empty()) {
       const double t0 = sg4::Engine::get_clock();
       wait_all(gather[c]);
       gather[c].clear();
@@ -277,23 +274,23 @@ void StepSim::stage_actor(int64_t s) {
       record(r, track, "fsdp all-gather", "dp", t0, sg4::Engine::get_clock());
     }
     compute(s, op, vs, r);
-    const bool send = op.fwd ? vs < V - 1 : vs > 0;
+    const bool send = op.forward ? vs < V - 1 : vs > 0;
     if (send) {
-      const int64_t peer_vs = op.fwd ? vs + 1 : vs - 1;
+      const int64_t peer_vs = op.forward ? vs + 1 : vs - 1;
       const int64_t peer_stage = peer_vs % par_.pp;
       const int64_t a = stage_node(s), b = stage_node(peer_stage);
       const double cap = static_cast<double>(par_.tp) *
                          (a == b ? view_.nvlink_gpu_bytes_per_s
                                  : std::min<double>(static_cast<double>(sc_.platform.node.nics_per_node) / par_.tp, 1.0) *
                                        view_.nic_gpu_bytes_per_s);
-      sg4::CommPtr comm = sg4::Mailbox::by_name(mailbox_name(op.fwd, peer_vs, op.mb))
+      sg4::CommPtr comm = sg4::Mailbox::by_name(mailbox_name(op.forward, peer_vs, op.mb))
                               ->put_init(&payload_, static_cast<uint64_t>(w_.pp_bytes_per_gpu * par_.tp));
       comm->set_rate(cap);
       comm->start();
       sends.push_back(comm);
       r.flows += 1;
     }
-    if (!op.fwd && has_dp) {
+    if (!op.forward && has_dp) {
       const bool sharded_every_mb = zero == 3;
       if (sharded_every_mb || ++bwd_done[c] == m) {
         // Gradients of this chunk are final (or, under FSDP, reduced every micro-batch): start the

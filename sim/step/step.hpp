@@ -69,6 +69,18 @@ struct StepProfile {
   std::vector<TraceEvent> trace;    // filled only when requested
 };
 
+// One entry of a pipeline rank's schedule: forward or backward of micro-batch `mb` through model
+// chunk `chunk` (0 .. vpp-1).
+struct PipelineOp {
+  bool forward = true;
+  int64_t mb = 0;
+  int64_t chunk = 0;
+};
+
+// The order in which pipeline rank `stage` runs its passes: Megatron-LM's 1F1B (vpp == 1) or
+// interleaved 1F1B (vpp > 1; REQUIRES micro_batches % pp == 0).
+std::vector<PipelineOp> pipeline_schedule(int64_t stage, int64_t pp, int64_t vpp, int64_t micro_batches);
+
 struct StepOptions {
   bool collect_trace = false;
 };
