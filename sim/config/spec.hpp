@@ -81,6 +81,7 @@ struct ModelSpec {
   int64_t seq_len = 0;
   Mlp mlp = Mlp::kGelu;
   bool tied_embeddings = false;
+  double dropout = 0.0;      // hidden and attention dropout probability (GPT-3/Megatron: 0.1; Llama: 0)
   int64_t head_dim() const { return hidden / heads; }
 };
 
@@ -108,6 +109,7 @@ struct TrainingSpec {
   Precision precision = Precision::kBf16;
   ParallelSpec parallelism;
   Recompute recompute = Recompute::kNone;
+  bool flash_attention = true;          // attention: flash | standard (materialised score matrix, pre-2022 Megatron)
   OverlapSpec overlap;
   bool grad_reduce_fp32 = true;         // Megatron: bf16 implies fp32 gradient accumulation + reduce
 };

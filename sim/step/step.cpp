@@ -95,6 +95,11 @@ class StepSim {
   double chunk_params(int64_t s, int64_t c) const;
   std::vector<collectives::Flow> dp_flows(int64_t s, double bus_bytes_per_gpu) const;
   void stage_actor(int64_t s);
+  // Parameters per GPU of each layer bucket of chunk c of stage s, in forward or backward order;
+  // the embedding joins the first layer's bucket, the output layer the last layer's.
+  std::vector<double> layer_buckets(int64_t s, int64_t c, bool forward_order) const;
+  // Kernel seconds of a pass (what compute() executes, before communication).
+  double pass_kernel_seconds(const Op& op, int64_t vs) const;
   void compute(int64_t s, const Op& op, int64_t vs, StageResult& r);
   void record(StageResult& r, const std::string& track, std::string name, const char* cat, double t0, double t1) {
     if (opt_.collect_trace && t1 > t0) r.trace.push_back({track, std::move(name), cat, t0, t1});
@@ -136,6 +141,24 @@ double StepSim::chunk_params(int64_t s, int64_t c) const {
   return p;
 }
 
+std::vector<double> StepSim::layer_buckets(int64_t s, int64_t c, bool forward_order) const {
+  const int64_t n = w_.layers_in[static_cast<size_t>(s)][static_cast<size_t>(c)];
+  std::vector<double> b(static_cast<size_t>(std::max<int64_t>(n, 1)), n > 0 ? w_.layer.params_per_gpu : 0.0);
+  if (s == 0 && c == 0) b.front() += w_.embed_params_per_gpu;
+  if (s == par_.pp - 1 && c == par_.vpp - 1) b.back() += w_.head_params_per_gpu;
+  if (!forward_order) std::reverse(b.begin(), b.end());
+  return b;
+}
+
+double StepSim::pass_kernel_seconds(const Op& op, int64_t vs) const {
+  const int64_t s = vs % par_.pp;
+  const double n = static_cast<double>(w_.layers_in[static_cast<size_t>(s)][static_cast<size_t>(op.chunk)]);
+  double seconds = n * (op.forward ? w_.layer.fwd_s : w_.layer.bwd_s);
+  if (vs == 0) seconds += op.forward ? w_.embed_fwd_s : w_.embed_bwd_s;
+  if (vs == virtual_stages() - 1) seconds += op.forward ? w_.head_fwd_s : w_.head_bwd_s;
+  return seconds;
+}
+
 // Rings of every DP group of stage s (one per cp index; tp ranks merged), all replicas.
 std::vector<collectives::Flow> StepSim::dp_flows(int64_t s, double bus_bytes_per_gpu) const {
   std::vector<collectives::Flow> flows;
@@ -151,10 +174,7 @@ std::vector<collectives::Flow> StepSim::dp_flows(int64_t s, double bus_bytes_per
 void StepSim::compute(int64_t s, const Op& op, int64_t vs, StageResult& r) {
   const workload::ChunkCost ck =
       w_.layer.scaled(w_.layers_in[static_cast<size_t>(s)][static_cast<size_t>(op.chunk)]);
-  const bool first = vs == 0, last = vs == virtual_stages() - 1;
-  double seconds = op.forward ? ck.fwd_s : ck.bwd_s;
-  if (first) seconds += op.forward ? w_.embed_fwd_s : w_.embed_bwd_s;
-  if (last) seconds += op.forward ? w_.head_fwd_s : w_.head_bwd_s;
+  const double seconds = pass_kernel_seconds(op, vs);
   const std::string& track = tracks_[static_cast<size_t>(s)];
   char label[64];
   std::snprintf(label, sizeof label, "%s mb%lld c%lld", op.forward ? "F" : "B", static_cast<long long>(op.mb),
@@ -230,18 +250,30 @@ void StepSim::stage_actor(int64_t s) {
   const bool has_dp = par_.dp > 1;
 
   // Parameter all-gather of the previous step's update (ZeRO-1/2, distributed optimizer),
-  // overlapped with this step's forward: chunk c's first forward waits for its gather.
-  std::vector<std::vector<sg4::CommPtr>> gather(static_cast<size_t>(par_.vpp));
+  // overlapped with this step's forward (--overlap-param-gather): a launcher per chunk gathers one
+  // layer bucket after the other (NCCL runs a communicator's collectives in order); the chunk's
+  // first forward starts once the first bucket is in and cannot end before the last one is.
+  std::vector<sg4::ActorPtr> gatherers(static_cast<size_t>(par_.vpp));
+  std::vector<sg4::SemaphorePtr> first_bucket(static_cast<size_t>(par_.vpp));
   if (has_dp && zero >= 1 && zero <= 2) {
     for (int64_t c = 0; c < par_.vpp; ++c) {
-      const double bus = workload::bus_factor(workload::CollKind::kAllGather, par_.dp) * chunk_params(s, c) *
-                         w_.param_bytes;
-      auto flows = dp_flows(s, bus);
-      r.flows += static_cast<int64_t>(flows.size());
-      gather[static_cast<size_t>(c)] = collectives::start(view_, flows);
+      auto sem = sg4::Semaphore::create(0);
+      first_bucket[static_cast<size_t>(c)] = sem;
+      const auto buckets = layer_buckets(s, c, /*forward_order=*/true);
+      const double bus = workload::bus_factor(workload::CollKind::kAllGather, par_.dp) * w_.param_bytes;
+      gatherers[static_cast<size_t>(c)] = sg4::Actor::create(
+          "gather", sg4::this_actor::get_host(), [this, s, sem, buckets, bus, &r]() {
+            for (size_t i = 0; i < buckets.size(); ++i) {
+              auto flows = dp_flows(s, bus * buckets[i]);
+              r.flows += static_cast<int64_t>(flows.size());
+              wait_all(collectives::start(view_, flows));
+              if (i == 0) sem->release();
+            }
+            if (buckets.empty()) sem->release();
+          });
     }
   }
-  std::vector<sg4::CommPtr> reduce;
+  std::vector<sg4::ActorPtr> reducers;
   std::vector<int64_t> bwd_done(static_cast<size_t>(par_.vpp), 0);
   std::vector<sg4::CommPtr> sends;
 
@@ -255,10 +287,10 @@ void StepSim::stage_actor(int64_t s) {
       r.pp_wait_s += sg4::Engine::get_clock() - t0;
       record(r, track, "wait", "bubble", t0, sg4::Engine::get_clock());
     }
-    if (op.forward && !gather[c].empty()) {
+    const bool gather_pending = op.forward && gatherers[c];
+    if (gather_pending) {
       const double t0 = sg4::Engine::get_clock();
-      wait_all(gather[c]);
-      gather[c].clear();
+      first_bucket[c]->acquire();
       r.dp_s += sg4::Engine::get_clock() - t0;
       record(r, track, "dp all-gather wait", "dp", t0, sg4::Engine::get_clock());
     }
@@ -273,7 +305,33 @@ void StepSim::stage_actor(int64_t s) {
       r.dp_s += sg4::Engine::get_clock() - t0;
       record(r, track, "fsdp all-gather", "dp", t0, sg4::Engine::get_clock());
     }
+    if (!op.forward && has_dp && (zero == 3 || ++bwd_done[c] == m)) {
+      // This pass finalises the chunk's gradients (under FSDP, every pass does): a launcher
+      // reduce-scatters (all-reduces without ZeRO) each layer's bucket as the backward reaches it
+      // (--overlap-grad-reduce), one after the other.
+      const auto kind = zero == 0 ? workload::CollKind::kAllReduce : workload::CollKind::kReduceScatter;
+      const double bus = workload::bus_factor(kind, par_.dp) * w_.grad_bytes_per_param;
+      const auto buckets = layer_buckets(s, op.chunk, /*forward_order=*/false);
+      const double per_bucket_s = pass_kernel_seconds(op, vs) / static_cast<double>(std::max<size_t>(1, buckets.size()));
+      const double t_start = sg4::Engine::get_clock();
+      reducers.push_back(sg4::Actor::create(
+          "reduce", sg4::this_actor::get_host(), [this, s, buckets, bus, per_bucket_s, t_start, &r]() {
+            for (size_t i = 0; i < buckets.size(); ++i) {
+              sg4::this_actor::sleep_until(t_start + per_bucket_s * static_cast<double>(i + 1));
+              auto flows = dp_flows(s, bus * buckets[i]);
+              r.flows += static_cast<int64_t>(flows.size());
+              wait_all(collectives::start(view_, flows));
+            }
+          }));
+    }
     compute(s, op, vs, r);
+    if (gather_pending) {
+      const double t0 = sg4::Engine::get_clock();
+      gatherers[c]->join();
+      gatherers[c] = nullptr;
+      r.dp_s += sg4::Engine::get_clock() - t0;
+      record(r, track, "dp all-gather wait", "dp", t0, sg4::Engine::get_clock());
+    }
     const bool send = op.forward ? vs < V - 1 : vs > 0;
     if (send) {
       const int64_t peer_vs = op.forward ? vs + 1 : vs - 1;
@@ -290,22 +348,9 @@ void StepSim::stage_actor(int64_t s) {
       sends.push_back(comm);
       r.flows += 1;
     }
-    if (!op.forward && has_dp) {
-      const bool sharded_every_mb = zero == 3;
-      if (sharded_every_mb || ++bwd_done[c] == m) {
-        // Gradients of this chunk are final (or, under FSDP, reduced every micro-batch): start the
-        // reduce-scatter (all-reduce without ZeRO) right away, overlapped with what follows.
-        const auto kind = zero == 0 ? workload::CollKind::kAllReduce : workload::CollKind::kReduceScatter;
-        const double bus = workload::bus_factor(kind, par_.dp) * chunk_params(s, op.chunk) * w_.grad_bytes_per_param;
-        auto flows = dp_flows(s, bus);
-        r.flows += static_cast<int64_t>(flows.size());
-        auto comms = collectives::start(view_, flows);
-        reduce.insert(reduce.end(), comms.begin(), comms.end());
-      }
-    }
   }
   const double t0 = sg4::Engine::get_clock();
-  wait_all(reduce);
+  for (auto& a : reducers) a->join();
   r.dp_s += sg4::Engine::get_clock() - t0;
   record(r, track, "dp reduce wait", "dp", t0, sg4::Engine::get_clock());
   const double opt_s = s == 0 ? w_.optimizer_s_first : (s == par_.pp - 1 ? w_.optimizer_s_last : w_.optimizer_s_mid);

@@ -116,17 +116,47 @@ LayerCost layer_cost(const config::ScenarioSpec& sc, const hardware::GpuSpec& gp
     lc.fwd_model_flop += 2.0 * g.m * g.n * g.k;
     lc.params += g.n * g.k;
   }
-  // Attention core: model FLOPs count the full score matrix (Megatron r0.8), the kernel computes
-  // the causal part only.
+  // Attention core: model FLOPs count the full score matrix (Megatron r0.8).
   const double attn_full = 4.0 * T * s * a_l * d;
   lc.fwd_model_flop += attn_full;
-  const double attn_hw = attn_full * kCausalFraction;
-  const double attn_fwd_s = attn_hw / (peak * gpu.attn_fwd_efficiency);
-  const double attn_bwd_s = kFlashBwdFlopRatio * attn_hw / (peak * gpu.attn_bwd_efficiency);
+  const bool dropout = m.dropout > 0;
+  double attn_fwd_s, attn_bwd_s, attn_act_bytes = 0;
+  if (sc.training.flash_attention) {
+    // Flash attention: the causal kernel computes about half of the score blocks; efficiencies from
+    // the FA2/FA3 measurements in the catalog. No score matrix in memory.
+    const double attn_hw = attn_full * kCausalFraction;
+    attn_fwd_s = attn_hw / (peak * gpu.attn_fwd_efficiency);
+    attn_bwd_s = kFlashBwdFlopRatio * attn_hw / (peak * gpu.attn_bwd_efficiency);
+  } else {
+    // Materialised attention (Megatron before flash attention, e.g. Narayanan et al. 2021,
+    // Korthikanti et al. 2022): batched GEMMs QK^T and PV of (T x s x d) per head, and a fused
+    // scale-mask-softmax over the b a/t T s score matrix (read 2 B, write 2 B per score), then
+    // dropout (read 2, write 2 + 1 B mask). Backward: four batched GEMMs, softmax backward (read
+    // probabilities and gradient, write gradient) and dropout backward (read mask and gradient,
+    // write gradient). The score matrix, probabilities and mask stay in memory for backward
+    // (Korthikanti et al. 2022 eq. 2: 5 a s / h x s b h bytes) unless recompute is selective.
+    const double heads = b * a_l;
+    const double scores = heads * T * s;
+    auto bgemm = [&](double mm, double nn, double kk) {
+      const double flop = 2.0 * heads * mm * nn * kk;
+      const double bytes = heads * (mm * kk + kk * nn + mm * nn) * e;
+      return std::max(flop / (peak * gpu.gemm_efficiency), bytes / hbm);
+    };
+    const double softmax_fwd = scores * (2 * e + (dropout ? 2 * e + 1 : 0)) / hbm;
+    const double softmax_bwd = scores * (3 * e + (dropout ? 2 * e + 1 : 0)) / hbm;
+    attn_fwd_s = bgemm(T, s, d) + bgemm(T, d, s) + softmax_fwd;
+    attn_bwd_s = 2.0 * (bgemm(T, s, d) + bgemm(T, d, s)) + softmax_bwd;
+    if (sc.training.recompute == config::Recompute::kSelective) {
+      attn_bwd_s += attn_fwd_s;  // recompute the score path instead of storing it
+    } else {
+      attn_act_bytes = scores * (e + (dropout ? e + 1 : 0));
+    }
+  }
   // Element-wise, memory-bound kernels (bytes): two norms (read+write), two residual adds (2 reads,
-  // 1 write), the MLP activation (swiglu reads 2f writes f; gelu reads f writes f), rotary
-  // embedding on q and k for swiglu (Llama-style) models. Backward moves about twice as much.
-  double ew = T_sp * h * e * (2 * 2 + 2 * 3);
+  // 1 write; with dropout a bias-dropout-add that also writes a 1 B mask), the MLP activation
+  // (swiglu reads 2f writes f; gelu reads f writes f), rotary embedding on q and k for swiglu
+  // (Llama-style) models. Backward moves about twice as much.
+  double ew = T_sp * h * e * (2 * 2 + 2 * 3) + (dropout ? T_sp * h * 2.0 : 0.0);
   ew += T * (f / t) * e * (swiglu ? 3.0 : 2.0);
   if (swiglu) ew += T * (a_l + g_l) * d * e * 2.0;
   const double ew_fwd_s = ew / hbm;
@@ -143,7 +173,7 @@ LayerCost layer_cost(const config::ScenarioSpec& sc, const hardware::GpuSpec& gp
   // (Korthikanti et al. 2022, §4.2, generalised to GQA and swiglu).
   const double seq_region = T_sp * h * e * 4.0;  // ln1 in, qkv in, ln2 in, mlp in
   const double tp_region = T * e * ((a_l + 2 * g_l) * d + a_l * d + up_n + f / t);
-  lc.act_bytes = seq_region + tp_region;
+  lc.act_bytes = seq_region + tp_region + attn_act_bytes + (dropout ? T_sp * h * 2.0 : 0.0);
   return lc;
 }
 
