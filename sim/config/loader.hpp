@@ -5,7 +5,7 @@
 //   unknown keys (with the list of valid ones as a note), duplicate keys, wrong types, a bare
 //   number where a unit is required, out-of-range values, and cross-file inconsistencies
 //   (tp*cp*pp*dp != gpus, heads % tp, kv_heads % tp, global_batch % (dp*micro_batch),
-//   more GPUs than the platform has, tp > gpus_per_node, layers % (pp*vpp) ...).
+//   more GPUs than the platform has, tp > gpus_per_node, fewer layers than pp*vpp ...).
 // Paths inside a file resolve relative to that file's directory.
 #pragma once
 
