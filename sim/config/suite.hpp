@@ -1,0 +1,44 @@
+// The validation suite file (tests/validation/suite.yaml): published measurements of real
+// training runs, each paired with a scenario that describes the run, for `trainsim validate`.
+//
+//   cases:
+//     - id: narayanan2021-a100-39B          # unique; letters, digits, '.', '_', '-'
+//       scenario: narayanan2021-a100-39B.yaml   # relative to the suite file's directory
+//       metric: step_time_s                # step_time_s | tflops_per_gpu | mfu
+//       published: 12.3                    # the published value in the metric's unit (> 0)
+//       source: "Narayanan et al. 2021, Table 1"
+//       note: "138 TFLOP/s x 512 GPUs ..."  # optional: how `published` was derived
+//
+// Strict like every trainsim input: unknown or duplicate keys, missing keys, wrong types and
+// missing scenario files throw ConfigError "FILE:LINE:COL: error: cases[i].key: ...".
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "sim/config/spec.hpp"
+
+namespace trainsim::config {
+
+struct ValidationCase {
+  std::string id;
+  std::string scenario;  // path resolved against the suite file's directory
+  std::string metric;    // one of suite_metrics()
+  double published = 0;  // in the metric's unit
+  std::string source;
+  std::string note;
+  SourceLoc loc;  // the case's position in the suite file
+};
+
+struct ValidationSuite {
+  std::string path;
+  std::vector<ValidationCase> cases;  // file order
+};
+
+// The metrics a case may compare: {"step_time_s", "tflops_per_gpu", "mfu"}.
+const std::vector<std::string>& suite_metrics();
+
+// REQUIRES: nothing; every problem with the file is a ConfigError.
+ValidationSuite load_suite(const std::string& path);
+
+}  // namespace trainsim::config
