@@ -31,6 +31,7 @@ constexpr double kFlashBwdFlopRatio = 2.5;
 // skipped): ~1/2 for long sequences.
 constexpr double kCausalFraction = 0.5;
 
+
 double ceil_div(double a, double b) { return std::ceil(a / b); }
 
 }  // namespace
@@ -48,7 +49,7 @@ double gemm_time_s(const hardware::GpuSpec& gpu, double peak_flop_per_s, double 
   const double tiles = ceil_div(m, gpu.gemm_tile_m) * ceil_div(n, gpu.gemm_tile_n);
   const double waves = ceil_div(tiles, gpu.sm_count);
   const double wave_eff = tiles / (waves * gpu.sm_count);
-  const double compute_s = flop / (peak_flop_per_s * gpu.gemm_efficiency * wave_eff);
+  const double compute_s = flop / (peak_flop_per_s * gpu.gemm_efficiency * kSustainedKernelFraction * wave_eff);
   const double bytes = (m * k + k * n + m * n) * bytes_per_element;
   const double memory_s = bytes / (gpu.hbm_bandwidth_bytes_per_s * gpu.hbm_efficiency);
   return std::max(compute_s, memory_s);
@@ -125,8 +126,8 @@ LayerCost layer_cost(const config::ScenarioSpec& sc, const hardware::GpuSpec& gp
     // Flash attention: the causal kernel computes about half of the score blocks; efficiencies from
     // the FA2/FA3 measurements in the catalog. No score matrix in memory.
     const double attn_hw = attn_full * kCausalFraction;
-    attn_fwd_s = attn_hw / (peak * gpu.attn_fwd_efficiency);
-    attn_bwd_s = kFlashBwdFlopRatio * attn_hw / (peak * gpu.attn_bwd_efficiency);
+    attn_fwd_s = attn_hw / (peak * gpu.attn_fwd_efficiency * kSustainedKernelFraction);
+    attn_bwd_s = kFlashBwdFlopRatio * attn_hw / (peak * gpu.attn_bwd_efficiency * kSustainedKernelFraction);
   } else {
     // Materialised attention (Megatron before flash attention, e.g. Narayanan et al. 2021,
     // Korthikanti et al. 2022): batched GEMMs QK^T and PV of (T x s x d) per head, and a fused
@@ -140,7 +141,7 @@ LayerCost layer_cost(const config::ScenarioSpec& sc, const hardware::GpuSpec& gp
     auto bgemm = [&](double mm, double nn, double kk) {
       const double flop = 2.0 * heads * mm * nn * kk;
       const double bytes = heads * (mm * kk + kk * nn + mm * nn) * e;
-      return std::max(flop / (peak * gpu.gemm_efficiency), bytes / hbm);
+      return std::max(flop / (peak * gpu.gemm_efficiency * kSustainedKernelFraction), bytes / hbm);
     };
     const double softmax_fwd = scores * (2 * e + (dropout ? 2 * e + 1 : 0)) / hbm;
     const double softmax_bwd = scores * (3 * e + (dropout ? 2 * e + 1 : 0)) / hbm;
@@ -162,8 +163,16 @@ LayerCost layer_cost(const config::ScenarioSpec& sc, const hardware::GpuSpec& gp
   const double ew_fwd_s = ew / hbm;
   const double ew_bwd_s = 2.0 * ew / hbm;
 
-  lc.fwd_s = lc.gemm_fwd_s + attn_fwd_s + ew_fwd_s;
-  lc.bwd_s = lc.gemm_bwd_s + attn_bwd_s + ew_bwd_s;
+  // Fixed per-kernel cost (launch latency and the idle gap between dependent kernels), times the
+  // kernels of a layer: 4 GEMMs, attention (flash 1 | materialised 3), 2 norms, 2 residual or
+  // bias-dropout-add, the activation, rotary embedding (swiglu models), and the TP collectives;
+  // backward runs about twice as many (data- and weight-gradient GEMMs).
+  const double attn_kernels = sc.training.flash_attention ? 1.0 : 3.0;
+  const double tp_kernels = sc.training.parallelism.tp > 1 ? (sc.training.parallelism.sequence_parallel ? 4.0 : 2.0) : 0.0;
+  const double fwd_kernels = 4 + attn_kernels + 2 + 2 + 1 + (swiglu ? 1 : 0) + tp_kernels;
+  const double k_over = kKernelOverheadS;
+  lc.fwd_s = lc.gemm_fwd_s + attn_fwd_s + ew_fwd_s + fwd_kernels * k_over;
+  lc.bwd_s = lc.gemm_bwd_s + attn_bwd_s + ew_bwd_s + 2.0 * fwd_kernels * k_over;
   lc.bwd_model_flop = 2.0 * lc.fwd_model_flop;
   lc.params += 2.0 * h / (par.sequence_parallel ? 1.0 : 1.0);  // norm weights (replicated per TP rank)
 
@@ -288,12 +297,15 @@ Workload build_workload(const config::ScenarioSpec& sc) {
   w.embed_fwd_s = T_sp * h * e / hbm;
   w.embed_bwd_s = T * h * (e + 8.0) / hbm;
   w.embed_params_per_gpu = V * h / t;
-  // Last stage: final norm, logits GEMM (vocab-parallel), fp32 cross-entropy (read bf16 logits,
-  // write fp32 softmax, read it back: ~10 B per logit forward, ~6 B backward).
+  // Last stage: final norm, logits GEMM (vocab-parallel), and Megatron's unfused vocab-parallel
+  // cross-entropy in fp32 (megatron/core/tensor_parallel/cross_entropy.py): forward casts the bf16
+  // logits to fp32 (2 B read + 4 B write), max (4 read), subtract (4+4), exp (4+4), sum (4),
+  // normalise (4+4) = 38 B per logit; backward subtracts the one-hot and scales in place (8+8) and
+  // casts the gradient to bf16 (4+2) = 22 B per logit.
   const double logits_gemm_fwd = gemm_time_s(gpu, peak, T, V / t, h, e);
   const double logits_gemm_bwd = gemm_time_s(gpu, peak, T, h, V / t, e) +
                                  std::max(gemm_time_s(gpu, peak, h, V / t, T, e), (h * V / t * 8.0) / hbm);
-  const double ce_fwd = T * (V / t) * 10.0 / hbm, ce_bwd = T * (V / t) * 6.0 / hbm;
+  const double ce_fwd = T * (V / t) * 38.0 / hbm, ce_bwd = T * (V / t) * 22.0 / hbm;
   const double norm = T_sp * h * e * 2.0 / hbm;
   w.head_fwd_s = norm + logits_gemm_fwd + ce_fwd;
   w.head_bwd_s = 2.0 * norm + logits_gemm_bwd + ce_bwd;
