@@ -256,7 +256,7 @@ double parse(std::string_view text, Kind kind) {
   return si;
 }
 
-std::string format(double si_value, Kind kind, int precision) {
+std::string format(double value_si, Kind kind, int precision) {
   const char* unit = "";
   double factor = 1.0;
   switch (kind) {
@@ -271,7 +271,7 @@ std::string format(double si_value, Kind kind, int precision) {
     case Kind::kMoney: unit = "USD"; break;
     case Kind::kCount: break;
   }
-  const double v = si_value / factor;
+  const double v = value_si / factor;
   if (precision < 1) precision = 1;
   char buf[64];
   if (!std::isfinite(v)) {

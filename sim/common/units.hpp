@@ -37,6 +37,6 @@ double parse(std::string_view text, Kind kind);
 
 // Formats an SI value with a readable unit ("3.2 Tb/s" style is not attempted: one fixed unit per
 // kind, e.g. GB/s for bandwidth, s for time). Used by `describe` and summaries.
-std::string format(double si_value, Kind kind, int precision = 3);
+std::string format(double value_si, Kind kind, int precision = 3);  // not "si_value": a <signal.h> macro
 
 }  // namespace trainsim::units
