@@ -10,8 +10,9 @@
 //             fabric.gpus_per_pod = 0 (one pod); leaf/pod_oversubscription = 1 (non-blocking);
 //             fabric.switch_latency = 1us; storage.bandwidth = 0 (not described); facility.pue = 1.1.
 //   scenario  name = file stem; model.kv_heads = heads; model.mlp = gelu; model.ffn_hidden = 4 x
-//             hidden (gelu only; required for swiglu); model.tied_embeddings = false;
-//             training.micro_batch = 1; precision = bf16; recompute = none; grad_reduce_dtype = fp32;
+//             hidden (gelu only; required for swiglu); model.tied_embeddings = false; model.dropout = 0;
+//             training.micro_batch = 1; precision = bf16; recompute = none; attention = flash;
+//             grad_reduce_dtype = fp32;
 //             parallelism tp = pp = cp = vpp = 1, dp = gpus / (tp*cp*pp), zero = 1,
 //             sequence_parallel = true, order = tp-cp-dp-pp; overlap tp_comm = false,
 //             grad_reduce = param_gather = true; checkpoint.interval = 30min,
@@ -56,10 +57,10 @@ const std::vector<std::string> kFacilityKeys = {"pue"};
 const std::vector<std::string> kScenarioKeys = {"name",     "platform",   "gpus",     "model",     "training",
                                                 "checkpoint", "failures", "energy", "simulation"};
 const std::vector<std::string> kPlatformRefKeys = {"file", "name", "nodes", "node", "fabric", "storage", "facility"};
-const std::vector<std::string> kModelDimKeys = {"layers", "hidden",  "ffn_hidden", "heads",
-                                                "kv_heads", "vocab", "seq_len", "mlp", "tied_embeddings"};
-const std::vector<std::string> kTrainingKeys = {"tokens",      "global_batch", "micro_batch", "precision",
-                                                "parallelism", "recompute",    "overlap",     "grad_reduce_dtype"};
+const std::vector<std::string> kModelDimKeys = {"layers",  "hidden",  "ffn_hidden", "heads",           "kv_heads",
+                                                "vocab",   "seq_len", "mlp",        "tied_embeddings", "dropout"};
+const std::vector<std::string> kTrainingKeys = {"tokens",    "global_batch", "micro_batch", "precision",        "parallelism",
+                                                "recompute", "attention",    "overlap",     "grad_reduce_dtype"};
 const std::vector<std::string> kParallelismKeys = {"tp", "pp", "dp", "cp", "vpp", "zero", "sequence_parallel", "order"};
 const std::vector<std::string> kOverlapKeys = {"tp_comm", "grad_reduce", "param_gather"};
 const std::vector<std::string> kCheckpointKeys = {"interval", "steps", "storage_bandwidth", "save_time", "async"};
@@ -84,6 +85,7 @@ constexpr double kMaxOversubscription = 1000;
 constexpr double kMinPue = 1.0;
 constexpr double kMaxPue = 3.0;
 constexpr double kDefaultCheckpointIntervalS = 1800;
+constexpr double kMaxDropout = 0.9;
 
 std::string file_stem(const std::string& path) { return fs::path(path).stem().string(); }
 
@@ -245,6 +247,7 @@ void read_model_dims(const MapReader& r, ModelSpec& m, bool complete) {
     m.ffn_hidden = 4 * m.hidden;
   }
   if (auto v = r.boolean("tied_embeddings")) m.tied_embeddings = *v;
+  if (auto v = r.number("dropout", 0.0, kMaxDropout)) m.dropout = *v;
 }
 
 struct ModelRead {
@@ -266,7 +269,7 @@ std::string model_dim_note(const ReadContext& sctx, const ModelRead& mr, const M
                            int64_t value) {
   const SourceLoc loc =
       (m.has(key) || !mr.preset_ctx) ? sctx.loc(m.dotted(key)) : mr.preset_ctx->loc(key);
-  std::string src = mr.spec.name == "custom" ? "model" : "model '" + mr.spec.name + "'";
+  std::string src = mr.spec.name == "custom" ? "the model" : "model '" + mr.spec.name + "'";
   return src + " has " + key + " = " + str(value) + " (" + loc.str() + ")";
 }
 
@@ -348,6 +351,7 @@ void parse_training(const MapReader& t, int64_t gpus, TrainingSpec& tr) {
   tr.precision = t.choice("precision", {"bf16", "fp8"}).value_or("bf16") == "fp8" ? Precision::kFp8 : Precision::kBf16;
   const std::string rc = t.choice("recompute", {"none", "selective", "full"}).value_or("none");
   tr.recompute = rc == "full" ? Recompute::kFull : rc == "selective" ? Recompute::kSelective : Recompute::kNone;
+  tr.flash_attention = t.choice("attention", {"flash", "standard"}).value_or("flash") == "flash";
   tr.grad_reduce_fp32 = t.choice("grad_reduce_dtype", {"fp32", "bf16"}).value_or("fp32") == "fp32";
 
   ParallelSpec& par = tr.parallelism;
@@ -628,7 +632,8 @@ ScenarioSpec load_scenario(const std::string& path, const std::vector<Override>&
   const std::string platform_path = resolve_path(file_value->base_dir, file_value->scalar);
   std::error_code ec;
   if (!fs::exists(platform_path, ec)) {
-    ctx.fail(file_value->loc, platform_key, "platform file not found: '" + platform_path + "'");
+    ctx.fail(file_value->loc, platform_key, "platform file not found: '" + platform_path + "'",
+             {"relative paths resolve against the directory of the file that names them"});
   }
   ReadContext pctx(platform_path, "platform.");
   sc.platform = with_note("platform of scenario " + path + " (named at " + file_value->loc.str() + ")", [&] {

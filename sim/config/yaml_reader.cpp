@@ -388,7 +388,7 @@ void MapReader::record(const std::string& key, const Value* v) const {
 const Value& MapReader::require(const std::string& key, const std::string& expected) const {
   const Value* v = find(key);
   if (v == nullptr) {
-    ctx_.fail(value_.loc, dotted(key), "missing required key (" + expected + ")");
+    ctx_.fail(value_.loc, dotted(key), "missing required key: expected " + expected);
   }
   return *v;
 }
@@ -424,10 +424,10 @@ std::optional<double> MapReader::quantity(const std::string& key, units::Kind ki
     fail(key, e.what());
   }
   if (sign == Sign::kPositive && !(x > 0)) {
-    fail(key, "expected a positive value (" + units::describe(kind) + "), got " + trimmed(v->scalar));
+    fail(key, "expected a value > 0, got " + trimmed(v->scalar));
   }
   if (sign == Sign::kNonNegative && x < 0) {
-    fail(key, "expected a non-negative value (" + units::describe(kind) + "), got " + trimmed(v->scalar));
+    fail(key, "expected a value >= 0, got " + trimmed(v->scalar));
   }
   return x;
 }
