@@ -47,7 +47,7 @@ class Reader {
     std::vector<std::pair<std::string, YAML::Node>> out;
     std::set<std::string> seen;
     for (auto it = map.begin(); it != map.end(); ++it) {
-      const YAML::Node& k = it->first;
+      const YAML::Node k = it->first;  // by value: operator-> returns a temporary proxy
       if (!k.IsScalar()) fail(k.Mark(), prefix, "expected a scalar key");
       const std::string key = k.Scalar();
       const std::string dotted = prefix.empty() ? key : prefix + "." + key;
