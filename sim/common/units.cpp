@@ -34,9 +34,12 @@ struct Prefix {
   double factor;
 };
 constexpr Prefix kDecimalPrefixes[] = {{"", 1.0},   {"k", 1e3},  {"M", 1e6}, {"G", 1e9},
-                                      {"T", 1e12}, {"P", 1e15}, {"E", 1e18}};
-constexpr Prefix kBinaryPrefixes[] = {{"Ki", 1024.0}, {"Mi", 1048576.0}, {"Gi", 1073741824.0},
-                                      {"Ti", 1099511627776.0}, {"Pi", 1125899906842624.0}};
+                                       {"T", 1e12}, {"P", 1e15}, {"E", 1e18}};
+constexpr Prefix kBinaryPrefixes[] = {{"Ki", 1024.0},
+                                      {"Mi", 1048576.0},
+                                      {"Gi", 1073741824.0},
+                                      {"Ti", 1099511627776.0},
+                                      {"Pi", 1125899906842624.0}};
 
 std::vector<Unit> make_bytes_units() {
   std::vector<Unit> u;
@@ -80,13 +83,16 @@ std::vector<Unit> make_flops_units() {
 }
 
 // Energies a price or a carbon intensity can be expressed per.
-constexpr Prefix kEnergyDenominators[] = {
-    {"Wh", kJoulesPerWh}, {"kWh", 1e3 * kJoulesPerWh}, {"MWh", 1e6 * kJoulesPerWh}, {"GWh", 1e9 * kJoulesPerWh}};
+constexpr Prefix kEnergyDenominators[] = {{"Wh", kJoulesPerWh},
+                                          {"kWh", 1e3 * kJoulesPerWh},
+                                          {"MWh", 1e6 * kJoulesPerWh},
+                                          {"GWh", 1e9 * kJoulesPerWh}};
 
 std::vector<Unit> make_price_units() {
   std::vector<Unit> u;
   for (const char* currency : {"", "USD", "$"}) {
-    for (const Prefix& e : kEnergyDenominators) u.push_back({std::string(currency) + "/" + e.name, 1.0 / e.factor});
+    for (const Prefix& e : kEnergyDenominators)
+      u.push_back({std::string(currency) + "/" + e.name, 1.0 / e.factor});
   }
   return u;
 }
@@ -94,31 +100,42 @@ std::vector<Unit> make_price_units() {
 const std::vector<Unit>& units_of(Kind kind) {
   static const std::vector<Unit> kBytesUnits = make_bytes_units();
   static const std::vector<Unit> kBandwidthUnits = make_bandwidth_units();
-  static const std::vector<Unit> kTimeUnits = {{"ns", 1e-9}, {"us", 1e-6}, {"\xC2\xB5s", 1e-6}, {"ms", 1e-3},
-                                               {"s", 1.0},   {"min", 60.0}, {"h", 3600.0},        {"d", 86400.0}};
+  static const std::vector<Unit> kTimeUnits = {{"ns", 1e-9},  {"us", 1e-6},  {"\xC2\xB5s", 1e-6},
+                                               {"ms", 1e-3},  {"s", 1.0},    {"min", 60.0},
+                                               {"h", 3600.0}, {"d", 86400.0}};
   static const std::vector<Unit> kPowerUnits = {{"W", 1.0}, {"kW", 1e3}, {"MW", 1e6}, {"GW", 1e9}};
-  static const std::vector<Unit> kEnergyUnits = {
-      {"J", 1.0},           {"kJ", 1e3},        {"MJ", 1e6},        {"GJ", 1e9},
-      {"Wh", kJoulesPerWh}, {"kWh", 3.6e6},     {"MWh", 3.6e9},     {"GWh", 3.6e12}};
+  static const std::vector<Unit> kEnergyUnits = {{"J", 1.0},     {"kJ", 1e3},          {"MJ", 1e6},
+                                                 {"GJ", 1e9},    {"Wh", kJoulesPerWh}, {"kWh", 3.6e6},
+                                                 {"MWh", 3.6e9}, {"GWh", 3.6e12}};
   static const std::vector<Unit> kFlopsUnits = make_flops_units();
   static const std::vector<Unit> kCarbonUnits = {
       {"g/kWh", 1e-3 / 3.6e6}, {"kg/kWh", 1.0 / 3.6e6}, {"t/MWh", 1e3 / 3.6e9}, {"kg/MWh", 1.0 / 3.6e9}};
   static const std::vector<Unit> kPriceUnits = make_price_units();
   // Money: the suffix form (25kUSD). The "$" prefix form uses kDollarSuffixes below.
   static const std::vector<Unit> kMoneyUnits = {{"USD", 1.0}, {"kUSD", 1e3}, {"MUSD", 1e6}, {"BUSD", 1e9}};
-  static const std::vector<Unit> kCountUnits = {{"", 1.0},  {"k", 1e3},  {"K", 1e3},  {"M", 1e6},
-                                                {"B", 1e9}, {"G", 1e9},  {"T", 1e12}, {"P", 1e15}};
+  static const std::vector<Unit> kCountUnits = {{"", 1.0},  {"k", 1e3}, {"K", 1e3},  {"M", 1e6},
+                                                {"B", 1e9}, {"G", 1e9}, {"T", 1e12}, {"P", 1e15}};
   switch (kind) {
-    case Kind::kBytes: return kBytesUnits;
-    case Kind::kBandwidth: return kBandwidthUnits;
-    case Kind::kTime: return kTimeUnits;
-    case Kind::kPower: return kPowerUnits;
-    case Kind::kEnergy: return kEnergyUnits;
-    case Kind::kFlops: return kFlopsUnits;
-    case Kind::kCarbonIntensity: return kCarbonUnits;
-    case Kind::kPrice: return kPriceUnits;
-    case Kind::kMoney: return kMoneyUnits;
-    case Kind::kCount: break;
+    case Kind::kBytes:
+      return kBytesUnits;
+    case Kind::kBandwidth:
+      return kBandwidthUnits;
+    case Kind::kTime:
+      return kTimeUnits;
+    case Kind::kPower:
+      return kPowerUnits;
+    case Kind::kEnergy:
+      return kEnergyUnits;
+    case Kind::kFlops:
+      return kFlopsUnits;
+    case Kind::kCarbonIntensity:
+      return kCarbonUnits;
+    case Kind::kPrice:
+      return kPriceUnits;
+    case Kind::kMoney:
+      return kMoneyUnits;
+    case Kind::kCount:
+      break;
   }
   return kCountUnits;
 }
@@ -193,16 +210,26 @@ const Unit* find_unit(const std::vector<Unit>& units, std::string_view name) {
 
 std::string describe(Kind kind) {
   switch (kind) {
-    case Kind::kBytes: return "a size with a unit (e.g. 80GB, 80GiB)";
-    case Kind::kBandwidth: return "a bandwidth with a unit (e.g. 400Gb/s, 50GB/s)";
-    case Kind::kTime: return "a time with a unit (e.g. 30min, 2h, 1us)";
-    case Kind::kPower: return "a power with a unit (e.g. 700W, 10.2kW)";
-    case Kind::kEnergy: return "an energy with a unit (e.g. 5MJ, 1.2kWh)";
-    case Kind::kFlops: return "a compute rate with a unit (e.g. 989TFLOP/s)";
-    case Kind::kCarbonIntensity: return "a carbon intensity with a unit (e.g. 0.4kg/kWh, 400g/kWh)";
-    case Kind::kPrice: return "an energy price with a unit (e.g. 0.083/kWh, $0.083/kWh, 83USD/MWh)";
-    case Kind::kMoney: return "an amount of money with a unit (e.g. $25000, 25kUSD)";
-    case Kind::kCount: return "a number (e.g. 2048, 15.6e12, 15.6T)";
+    case Kind::kBytes:
+      return "a size with a unit (e.g. 80GB, 80GiB)";
+    case Kind::kBandwidth:
+      return "a bandwidth with a unit (e.g. 400Gb/s, 50GB/s)";
+    case Kind::kTime:
+      return "a time with a unit (e.g. 30min, 2h, 1us)";
+    case Kind::kPower:
+      return "a power with a unit (e.g. 700W, 10.2kW)";
+    case Kind::kEnergy:
+      return "an energy with a unit (e.g. 5MJ, 1.2kWh)";
+    case Kind::kFlops:
+      return "a compute rate with a unit (e.g. 989TFLOP/s)";
+    case Kind::kCarbonIntensity:
+      return "a carbon intensity with a unit (e.g. 0.4kg/kWh, 400g/kWh)";
+    case Kind::kPrice:
+      return "an energy price with a unit (e.g. 0.083/kWh, $0.083/kWh, 83USD/MWh)";
+    case Kind::kMoney:
+      return "an amount of money with a unit (e.g. $25000, 25kUSD)";
+    case Kind::kCount:
+      return "a number (e.g. 2048, 15.6e12, 15.6T)";
   }
   return "a quantity";
 }
@@ -243,12 +270,15 @@ double parse(std::string_view text, Kind kind) {
   const bool unit_optional = kind == Kind::kCount || (kind == Kind::kMoney && dollar_prefix);
   if (unit.empty() && !unit_optional) fail(kind, "bare number " + std::string(s));
 
-  const std::vector<Unit>& table = (kind == Kind::kMoney && dollar_prefix) ? dollar_suffixes() : units_of(kind);
+  const std::vector<Unit>& table =
+      (kind == Kind::kMoney && dollar_prefix) ? dollar_suffixes() : units_of(kind);
   const Unit* u = find_unit(table, unit);
   if (u == nullptr || (dollar_prefix && kind == Kind::kPrice && unit.front() != '/')) {
     std::string detail = quoted + ": unknown unit '" + std::string(unit) + "'";
     if (kind == Kind::kTime && unit == "m") detail += " (write 'min' for minutes)";
-    detail += " (accepted: " + (kind == Kind::kMoney && dollar_prefix ? join_names(table) : accepted_units(kind)) + ")";
+    detail +=
+        " (accepted: " + (kind == Kind::kMoney && dollar_prefix ? join_names(table) : accepted_units(kind)) +
+        ")";
     fail(kind, detail);
   }
   const double si = value * u->factor;
@@ -260,16 +290,35 @@ std::string format(double value_si, Kind kind, int precision) {
   const char* unit = "";
   double factor = 1.0;
   switch (kind) {
-    case Kind::kBytes: unit = "GB", factor = 1e9; break;
-    case Kind::kBandwidth: unit = "GB/s", factor = 1e9; break;
-    case Kind::kTime: unit = "s"; break;
-    case Kind::kPower: unit = "W"; break;
-    case Kind::kEnergy: unit = "kWh", factor = 3.6e6; break;
-    case Kind::kFlops: unit = "TFLOP/s", factor = 1e12; break;
-    case Kind::kCarbonIntensity: unit = "kg/kWh", factor = 1.0 / 3.6e6; break;
-    case Kind::kPrice: unit = "USD/kWh", factor = 1.0 / 3.6e6; break;
-    case Kind::kMoney: unit = "USD"; break;
-    case Kind::kCount: break;
+    case Kind::kBytes:
+      unit = "GB", factor = 1e9;
+      break;
+    case Kind::kBandwidth:
+      unit = "GB/s", factor = 1e9;
+      break;
+    case Kind::kTime:
+      unit = "s";
+      break;
+    case Kind::kPower:
+      unit = "W";
+      break;
+    case Kind::kEnergy:
+      unit = "kWh", factor = 3.6e6;
+      break;
+    case Kind::kFlops:
+      unit = "TFLOP/s", factor = 1e12;
+      break;
+    case Kind::kCarbonIntensity:
+      unit = "kg/kWh", factor = 1.0 / 3.6e6;
+      break;
+    case Kind::kPrice:
+      unit = "USD/kWh", factor = 1.0 / 3.6e6;
+      break;
+    case Kind::kMoney:
+      unit = "USD";
+      break;
+    case Kind::kCount:
+      break;
   }
   const double v = value_si / factor;
   if (precision < 1) precision = 1;

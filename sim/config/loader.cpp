@@ -45,26 +45,37 @@ namespace {
 
 // ------------------------------------------------------------------------------ schema tables
 const std::vector<std::string> kPlatformKeys = {"name", "nodes", "node", "fabric", "storage", "facility"};
-const std::vector<std::string> kNodeKeys = {"gpu",         "gpus_per_node", "nics_per_node",
-                                            "nic_bandwidth", "nic_latency", "system_power"};
+const std::vector<std::string> kNodeKeys = {"gpu",           "gpus_per_node", "nics_per_node",
+                                            "nic_bandwidth", "nic_latency",   "system_power"};
 // `oversubscription` is design.md §5's spelling of leaf_oversubscription.
-const std::vector<std::string> kFabricKeys = {"topology",         "technology",          "gpus_per_leaf",
-                                              "gpus_per_pod",     "oversubscription",    "leaf_oversubscription",
-                                              "pod_oversubscription", "switch_latency"};
+const std::vector<std::string> kFabricKeys = {"topology",
+                                              "technology",
+                                              "gpus_per_leaf",
+                                              "gpus_per_pod",
+                                              "oversubscription",
+                                              "leaf_oversubscription",
+                                              "pod_oversubscription",
+                                              "switch_latency"};
 const std::vector<std::string> kStorageKeys = {"bandwidth"};
 const std::vector<std::string> kFacilityKeys = {"pue"};
 
-const std::vector<std::string> kScenarioKeys = {"name",     "platform",   "gpus",     "model",     "training",
+const std::vector<std::string> kScenarioKeys = {"name",       "platform", "gpus",   "model",     "training",
                                                 "checkpoint", "failures", "energy", "simulation"};
-const std::vector<std::string> kPlatformRefKeys = {"file", "name", "nodes", "node", "fabric", "storage", "facility"};
-const std::vector<std::string> kModelDimKeys = {"layers",  "hidden",  "ffn_hidden", "heads",           "kv_heads",
-                                                "vocab",   "seq_len", "mlp",        "tied_embeddings", "dropout"};
-const std::vector<std::string> kTrainingKeys = {"tokens",    "global_batch", "micro_batch", "precision",        "parallelism",
-                                                "recompute", "attention",    "overlap",     "grad_reduce_dtype"};
-const std::vector<std::string> kParallelismKeys = {"tp", "pp", "dp", "cp", "vpp", "zero", "sequence_parallel", "order"};
+const std::vector<std::string> kPlatformRefKeys = {"file",   "name",    "nodes",   "node",
+                                                   "fabric", "storage", "facility"};
+const std::vector<std::string> kModelDimKeys = {"layers",          "hidden", "ffn_hidden", "heads",
+                                                "kv_heads",        "vocab",  "seq_len",    "mlp",
+                                                "tied_embeddings", "dropout"};
+const std::vector<std::string> kTrainingKeys = {"tokens",    "global_batch", "micro_batch",
+                                                "precision", "parallelism",  "recompute",
+                                                "attention", "overlap",      "grad_reduce_dtype"};
+const std::vector<std::string> kParallelismKeys = {
+    "tp", "pp", "dp", "cp", "vpp", "zero", "sequence_parallel", "order"};
 const std::vector<std::string> kOverlapKeys = {"tp_comm", "grad_reduce", "param_gather"};
-const std::vector<std::string> kCheckpointKeys = {"interval", "steps", "storage_bandwidth", "save_time", "async"};
-const std::vector<std::string> kFailureKeys = {"model", "rate_scale", "job_mtbf", "detection", "restart", "spare_nodes"};
+const std::vector<std::string> kCheckpointKeys = {"interval", "steps", "storage_bandwidth", "save_time",
+                                                  "async"};
+const std::vector<std::string> kFailureKeys = {"model",     "rate_scale", "job_mtbf",
+                                               "detection", "restart",    "spare_nodes"};
 const std::vector<std::string> kEnergyKeys = {"pue", "carbon_intensity", "price"};
 const std::vector<std::string> kSimulationKeys = {"seed", "replications"};
 
@@ -132,13 +143,14 @@ PlatformSpec parse_platform(ReadContext& ctx, const Value& root, const std::stri
   p.node.gpus_per_node = n.integer("gpus_per_node", 1, kMaxGpusPerNode).value_or(8);
   p.node.nics_per_node = n.integer("nics_per_node", 1, kMaxGpusPerNode).value_or(p.node.gpus_per_node);
   p.node.nic_bandwidth_bytes_per_s = n.required_quantity("nic_bandwidth", Kind::kBandwidth, Sign::kPositive);
-  p.node.nic_latency_s = n.quantity("nic_latency", Kind::kTime, Sign::kNonNegative).value_or(p.node.nic_latency_s);
+  p.node.nic_latency_s =
+      n.quantity("nic_latency", Kind::kTime, Sign::kNonNegative).value_or(p.node.nic_latency_s);
   const double gpu_tdp_total_w = gpu->tdp_w * static_cast<double>(p.node.gpus_per_node);
   if (auto w = n.quantity("system_power", Kind::kPower, Sign::kPositive)) {
     if (*w < gpu_tdp_total_w) {
-      n.fail("system_power",
-             "node power " + units::format(*w, Kind::kPower) + " is less than its GPUs' TDP alone (" +
-                 str(p.node.gpus_per_node) + " x " + units::format(gpu->tdp_w, Kind::kPower) + ")");
+      n.fail("system_power", "node power " + units::format(*w, Kind::kPower) +
+                                 " is less than its GPUs' TDP alone (" + str(p.node.gpus_per_node) + " x " +
+                                 units::format(gpu->tdp_w, Kind::kPower) + ")");
     }
     p.node.system_power_w = *w;
   } else {
@@ -152,11 +164,13 @@ PlatformSpec parse_platform(ReadContext& ctx, const Value& root, const std::stri
     p.fabric.gpus_per_leaf = f->integer("gpus_per_leaf", 0, kMaxGpus).value_or(0);
     p.fabric.gpus_per_pod = f->integer("gpus_per_pod", 0, kMaxGpus).value_or(0);
     if (f->has("oversubscription") && f->has("leaf_oversubscription")) {
-      f->fail("oversubscription", "give either oversubscription or leaf_oversubscription (the same ratio), not both");
+      f->fail("oversubscription",
+              "give either oversubscription or leaf_oversubscription (the same ratio), not both");
     }
     const std::string leaf_key = f->has("oversubscription") ? "oversubscription" : "leaf_oversubscription";
     p.fabric.leaf_oversubscription = f->number(leaf_key, 1.0, kMaxOversubscription).value_or(1.0);
-    p.fabric.pod_oversubscription = f->number("pod_oversubscription", 1.0, kMaxOversubscription).value_or(1.0);
+    p.fabric.pod_oversubscription =
+        f->number("pod_oversubscription", 1.0, kMaxOversubscription).value_or(1.0);
     p.fabric.switch_latency_s =
         f->quantity("switch_latency", Kind::kTime, Sign::kNonNegative).value_or(p.fabric.switch_latency_s);
 
@@ -166,13 +180,13 @@ PlatformSpec parse_platform(ReadContext& ctx, const Value& root, const std::stri
                                    str(p.fabric.gpus_per_leaf));
     }
     if (p.fabric.gpus_per_pod > 0 && p.fabric.gpus_per_pod % gpn != 0) {
-      f->fail("gpus_per_pod",
-              "expected a multiple of node.gpus_per_node (" + str(gpn) + "), got " + str(p.fabric.gpus_per_pod));
+      f->fail("gpus_per_pod", "expected a multiple of node.gpus_per_node (" + str(gpn) + "), got " +
+                                  str(p.fabric.gpus_per_pod));
     }
     if (p.fabric.gpus_per_pod > 0 && p.fabric.gpus_per_leaf > 0 &&
         p.fabric.gpus_per_pod % p.fabric.gpus_per_leaf != 0) {
-      f->fail("gpus_per_pod", "expected a multiple of gpus_per_leaf (" + str(p.fabric.gpus_per_leaf) + "), got " +
-                                  str(p.fabric.gpus_per_pod));
+      f->fail("gpus_per_pod", "expected a multiple of gpus_per_leaf (" + str(p.fabric.gpus_per_leaf) +
+                                  "), got " + str(p.fabric.gpus_per_pod));
     }
   }
 
@@ -243,7 +257,8 @@ void read_model_dims(const MapReader& r, ModelSpec& m, bool complete) {
     m.ffn_hidden = *v;
   } else if (complete) {
     // GPT / Megatron convention; SwiGLU models use ~8/3 x hidden rounded, which has no single rule.
-    if (m.mlp == Mlp::kSwiglu) r.require("ffn_hidden", "an integer: SwiGLU models have no default ffn_hidden");
+    if (m.mlp == Mlp::kSwiglu)
+      r.require("ffn_hidden", "an integer: SwiGLU models have no default ffn_hidden");
     m.ffn_hidden = 4 * m.hidden;
   }
   if (auto v = r.boolean("tied_embeddings")) m.tied_embeddings = *v;
@@ -257,18 +272,18 @@ struct ModelRead {
 };
 
 // Fails at `key` of the model: in the scenario if it set the key, else in the preset file.
-[[noreturn]] void fail_model(const ReadContext& sctx, const ModelRead& mr, const MapReader& m, const std::string& key,
-                             const std::string& message, std::vector<std::string> notes = {}) {
+[[noreturn]] void fail_model(const ReadContext& sctx, const ModelRead& mr, const MapReader& m,
+                             const std::string& key, const std::string& message,
+                             std::vector<std::string> notes = {}) {
   if (m.has(key) || !mr.preset_ctx) m.fail(key, message, notes);
   notes.push_back("model preset '" + mr.spec.name + "' is used by scenario " + sctx.main_file());
   mr.preset_ctx->fail_at_key(key, message, notes);
 }
 
 // Where a model dimension came from, for notes: "heads: 128 (scenarios/models/x.yaml:6:8)".
-std::string model_dim_note(const ReadContext& sctx, const ModelRead& mr, const MapReader& m, const std::string& key,
-                           int64_t value) {
-  const SourceLoc loc =
-      (m.has(key) || !mr.preset_ctx) ? sctx.loc(m.dotted(key)) : mr.preset_ctx->loc(key);
+std::string model_dim_note(const ReadContext& sctx, const ModelRead& mr, const MapReader& m,
+                           const std::string& key, int64_t value) {
+  const SourceLoc loc = (m.has(key) || !mr.preset_ctx) ? sctx.loc(m.dotted(key)) : mr.preset_ctx->loc(key);
   std::string src = mr.spec.name == "custom" ? "the model" : "model '" + mr.spec.name + "'";
   return src + " has " + key + " = " + str(value) + " (" + loc.str() + ")";
 }
@@ -277,7 +292,8 @@ ModelRead parse_model(const MapReader& m) {
   ModelRead mr;
   if (auto preset = m.string("preset")) {
     if (!valid_preset_id(*preset)) {
-      m.fail("preset", "expected a preset id (lowercase letters, digits, '-', '.', '_'), got '" + *preset + "'");
+      m.fail("preset",
+             "expected a preset id (lowercase letters, digits, '-', '.', '_'), got '" + *preset + "'");
     }
     const std::string file = (fs::path(models_dir()) / (*preset + ".yaml")).string();
     std::error_code ec;
@@ -337,7 +353,8 @@ std::vector<Dim> parse_order(const MapReader& p) {
     } else {
       p.fail("order", "expected " + expected + ", got '" + *text + "'");
     }
-    if (!seen.insert(part).second) p.fail("order", "expected " + expected + ", got '" + *text + "' ('" + part + "' twice)");
+    if (!seen.insert(part).second)
+      p.fail("order", "expected " + expected + ", got '" + *text + "' ('" + part + "' twice)");
     order.push_back(d);
   }
   if (order.size() != 4) p.fail("order", "expected " + expected + ", got '" + *text + "'");
@@ -348,9 +365,12 @@ void parse_training(const MapReader& t, int64_t gpus, TrainingSpec& tr) {
   tr.tokens = t.required_quantity("tokens", Kind::kCount, Sign::kPositive);
   tr.global_batch = t.required_integer("global_batch", 1, kMaxDim);
   tr.micro_batch = t.integer("micro_batch", 1, kMaxDim).value_or(1);
-  tr.precision = t.choice("precision", {"bf16", "fp8"}).value_or("bf16") == "fp8" ? Precision::kFp8 : Precision::kBf16;
+  tr.precision =
+      t.choice("precision", {"bf16", "fp8"}).value_or("bf16") == "fp8" ? Precision::kFp8 : Precision::kBf16;
   const std::string rc = t.choice("recompute", {"none", "selective", "full"}).value_or("none");
-  tr.recompute = rc == "full" ? Recompute::kFull : rc == "selective" ? Recompute::kSelective : Recompute::kNone;
+  tr.recompute = rc == "full"        ? Recompute::kFull
+                 : rc == "selective" ? Recompute::kSelective
+                                     : Recompute::kNone;
   tr.flash_attention = t.choice("attention", {"flash", "standard"}).value_or("flash") == "flash";
   tr.grad_reduce_fp32 = t.choice("grad_reduce_dtype", {"fp32", "bf16"}).value_or("fp32") == "fp32";
 
@@ -364,13 +384,15 @@ void parse_training(const MapReader& t, int64_t gpus, TrainingSpec& tr) {
     par.sequence_parallel = p->boolean("sequence_parallel").value_or(par.sequence_parallel);
     par.order = parse_order(*p);
     if (par.vpp > 1 && par.pp == 1) {
-      p->fail("vpp", "virtual pipeline stages (vpp = " + str(par.vpp) + ") need pipeline parallelism (pp > 1), got pp = 1");
+      p->fail("vpp", "virtual pipeline stages (vpp = " + str(par.vpp) +
+                         ") need pipeline parallelism (pp > 1), got pp = 1");
     }
     const int64_t tcp = par.tp * par.cp * par.pp;
     if (auto dp = p->integer("dp", 1, kMaxGpus)) {
       par.dp = *dp;
     } else if (gpus % tcp != 0) {
-      p->fail("dp", "cannot derive dp: gpus (" + str(gpus) + ") is not divisible by tp*cp*pp (" + str(tcp) + ")");
+      p->fail("dp",
+              "cannot derive dp: gpus (" + str(gpus) + ") is not divisible by tp*cp*pp (" + str(tcp) + ")");
     } else {
       par.dp = gpus / tcp;
     }
@@ -401,7 +423,8 @@ void parse_job_sections(const MapReader& r, ScenarioSpec& sc) {
       ck.mode = CheckpointSpec::Mode::kSteps;
       ck.interval_steps = *steps;
     }
-    ck.storage_bandwidth_bytes_per_s = c->quantity("storage_bandwidth", Kind::kBandwidth, Sign::kPositive).value_or(0);
+    ck.storage_bandwidth_bytes_per_s =
+        c->quantity("storage_bandwidth", Kind::kBandwidth, Sign::kPositive).value_or(0);
     ck.save_time_s = c->quantity("save_time", Kind::kTime, Sign::kPositive).value_or(0);
     ck.async = c->boolean("async").value_or(false);
   } else {
@@ -435,8 +458,8 @@ void parse_job_sections(const MapReader& r, ScenarioSpec& sc) {
 
 // --------------------------------------------------------------------------- cross-file rules
 
-void validate_scenario(const ReadContext& sctx, const ReadContext& pctx, const MapReader& m, const ModelRead& mr,
-                       ScenarioSpec& sc) {
+void validate_scenario(const ReadContext& sctx, const ReadContext& pctx, const MapReader& m,
+                       const ModelRead& mr, ScenarioSpec& sc) {
   const PlatformSpec& pf = sc.platform;
   const ModelSpec& md = sc.model;
   const ParallelSpec& par = sc.training.parallelism;
@@ -450,7 +473,8 @@ void validate_scenario(const ReadContext& sctx, const ReadContext& pctx, const M
 
   // --- model alone
   if (md.kv_heads > md.heads) {
-    fail_model(sctx, mr, m, "kv_heads", "kv_heads (" + str(md.kv_heads) + ") exceeds heads (" + str(md.heads) + ")");
+    fail_model(sctx, mr, m, "kv_heads",
+               "kv_heads (" + str(md.kv_heads) + ") exceeds heads (" + str(md.heads) + ")");
   }
   if (md.heads % md.kv_heads != 0) {
     fail_model(sctx, mr, m, "kv_heads",
@@ -467,70 +491,84 @@ void validate_scenario(const ReadContext& sctx, const ReadContext& pctx, const M
     sctx.fail_at_key("gpus", str(sc.gpus) + " GPUs requested, more than the platform has", {platform_note});
   }
   if (sc.gpus % gpn != 0) {
-    sctx.fail_at_key("gpus", str(sc.gpus) + " is not a multiple of gpus_per_node (" + str(gpn) +
-                                 "): jobs are allocated whole nodes", {gpn_note});
+    sctx.fail_at_key("gpus",
+                     str(sc.gpus) + " is not a multiple of gpus_per_node (" + str(gpn) +
+                         "): jobs are allocated whole nodes",
+                     {gpn_note});
   }
 
   // --- parallel layout
   const int64_t product = par.tp * par.cp * par.pp * par.dp;
   if (product != sc.gpus) {
-    sctx.fail_at_key(par_key, "tp*cp*pp*dp = " + str(par.tp) + "*" + str(par.cp) + "*" + str(par.pp) + "*" +
-                                  str(par.dp) + " = " + str(product) + ", but gpus = " + str(sc.gpus),
+    sctx.fail_at_key(par_key,
+                     "tp*cp*pp*dp = " + str(par.tp) + "*" + str(par.cp) + "*" + str(par.pp) + "*" +
+                         str(par.dp) + " = " + str(product) + ", but gpus = " + str(sc.gpus),
                      {"gpus is set at " + sctx.loc("gpus").str()});
   }
   const std::string tp_key = par_key + ".tp";
   if (par.tp > gpn) {
-    sctx.fail_at_key(tp_key, str(par.tp) + " exceeds gpus_per_node (" + str(gpn) + ") of platform '" + pf.name +
-                                 "': tensor parallelism must stay inside one NVLink domain", {gpn_note});
+    sctx.fail_at_key(tp_key,
+                     str(par.tp) + " exceeds gpus_per_node (" + str(gpn) + ") of platform '" + pf.name +
+                         "': tensor parallelism must stay inside one NVLink domain",
+                     {gpn_note});
   }
   if (gpn % par.tp != 0) {
-    sctx.fail_at_key(tp_key, "gpus_per_node (" + str(gpn) + ") of platform '" + pf.name +
-                                 "' is not divisible by tp (" + str(par.tp) + ")", {gpn_note});
+    sctx.fail_at_key(tp_key,
+                     "gpus_per_node (" + str(gpn) + ") of platform '" + pf.name +
+                         "' is not divisible by tp (" + str(par.tp) + ")",
+                     {gpn_note});
   }
   if (md.heads % par.tp != 0) {
-    sctx.fail_at_key(tp_key, "the model's heads (" + str(md.heads) + ") are not divisible by tp (" + str(par.tp) + ")",
-                     {model_dim_note(sctx, mr, m, "heads", md.heads)});
+    sctx.fail_at_key(
+        tp_key, "the model's heads (" + str(md.heads) + ") are not divisible by tp (" + str(par.tp) + ")",
+        {model_dim_note(sctx, mr, m, "heads", md.heads)});
   }
   if (md.kv_heads % par.tp != 0 && par.tp % md.kv_heads != 0) {
-    sctx.fail_at_key(tp_key, "kv_heads (" + str(md.kv_heads) + ") and tp (" + str(par.tp) +
-                                 ") must divide one another (KV heads are split across tp ranks, or replicated)",
+    sctx.fail_at_key(tp_key,
+                     "kv_heads (" + str(md.kv_heads) + ") and tp (" + str(par.tp) +
+                         ") must divide one another (KV heads are split across tp ranks, or replicated)",
                      {model_dim_note(sctx, mr, m, "kv_heads", md.kv_heads)});
   }
   if (md.ffn_hidden % par.tp != 0) {
-    sctx.fail_at_key(tp_key, "the model's ffn_hidden (" + str(md.ffn_hidden) + ") is not divisible by tp (" +
-                                 str(par.tp) + ")", {model_dim_note(sctx, mr, m, "ffn_hidden", md.ffn_hidden)});
+    sctx.fail_at_key(
+        tp_key,
+        "the model's ffn_hidden (" + str(md.ffn_hidden) + ") is not divisible by tp (" + str(par.tp) + ")",
+        {model_dim_note(sctx, mr, m, "ffn_hidden", md.ffn_hidden)});
   }
   // Uneven stages are allowed: the workload gives the end stages one layer fewer, as Llama 3 does
   // (126 layers on pp = 16; workload/model.hpp). Every model chunk needs at least one layer.
   if (md.layers < par.pp * par.vpp) {
     const bool vpp = par.vpp > 1;
-    sctx.fail_at_key(par_key + (vpp ? ".vpp" : ".pp"),
-                     "the model's layers (" + str(md.layers) + ") are fewer than " +
-                         (vpp ? "pp*vpp (" + str(par.pp) + "*" + str(par.vpp) + " = " + str(par.pp * par.vpp) + ")"
-                              : "pp (" + str(par.pp) + ")") +
-                         ": every pipeline " + (vpp ? "model chunk" : "stage") + " needs at least one layer",
-                     {model_dim_note(sctx, mr, m, "layers", md.layers)});
+    sctx.fail_at_key(
+        par_key + (vpp ? ".vpp" : ".pp"),
+        "the model's layers (" + str(md.layers) + ") are fewer than " +
+            (vpp ? "pp*vpp (" + str(par.pp) + "*" + str(par.vpp) + " = " + str(par.pp * par.vpp) + ")"
+                 : "pp (" + str(par.pp) + ")") +
+            ": every pipeline " + (vpp ? "model chunk" : "stage") + " needs at least one layer",
+        {model_dim_note(sctx, mr, m, "layers", md.layers)});
   }
   const int64_t dp_mb = par.dp * sc.training.micro_batch;
   if (sc.training.global_batch % dp_mb != 0) {
     sctx.fail_at_key("training.global_batch",
-                     str(sc.training.global_batch) + " is not divisible by dp*micro_batch (" + str(par.dp) + "*" +
-                         str(sc.training.micro_batch) + " = " + str(dp_mb) + ")",
+                     str(sc.training.global_batch) + " is not divisible by dp*micro_batch (" + str(par.dp) +
+                         "*" + str(sc.training.micro_batch) + " = " + str(dp_mb) + ")",
                      {"every data-parallel rank runs the same whole number of micro-batches per step"});
   }
   if (par.cp > 1) {
     const std::string cp_key = par_key + ".cp";
     if (md.seq_len % (2 * par.cp) != 0) {
-      sctx.fail_at_key(cp_key, "the model's seq_len (" + str(md.seq_len) + ") is not divisible by 2*cp (" +
-                                   str(2 * par.cp) + "): load-balanced context parallelism splits the sequence "
-                                   "into 2*cp chunks",
+      sctx.fail_at_key(cp_key,
+                       "the model's seq_len (" + str(md.seq_len) + ") is not divisible by 2*cp (" +
+                           str(2 * par.cp) +
+                           "): load-balanced context parallelism splits the sequence "
+                           "into 2*cp chunks",
                        {model_dim_note(sctx, mr, m, "seq_len", md.seq_len)});
     }
   }
   if (sc.training.precision == Precision::kFp8 && gpu.fp8_flop_per_s <= 0) {
-    sctx.fail_at_key("training.precision", "fp8 needs a GPU with FP8 tensor cores; '" + gpu.id + "' has none",
-                     {"platform '" + pf.name + "' uses node.gpu = " + gpu.id + " (" + pctx.loc("node.gpu").str() +
-                      ")"});
+    sctx.fail_at_key(
+        "training.precision", "fp8 needs a GPU with FP8 tensor cores; '" + gpu.id + "' has none",
+        {"platform '" + pf.name + "' uses node.gpu = " + gpu.id + " (" + pctx.loc("node.gpu").str() + ")"});
   }
 
   // --- job level
@@ -545,9 +583,10 @@ void validate_scenario(const ReadContext& sctx, const ReadContext& pctx, const M
     sc.checkpoint.storage_bandwidth_bytes_per_s = pf.storage.bandwidth_bytes_per_s;
   }
   if (sc.checkpoint.storage_bandwidth_bytes_per_s == 0 && sc.checkpoint.save_time_s == 0) {
-    sctx.fail_at_key("checkpoint",
-                     "no checkpoint storage bandwidth: platform '" + pf.name +
-                         "' has no storage.bandwidth; set checkpoint.storage_bandwidth or checkpoint.save_time");
+    sctx.fail_at_key(
+        "checkpoint",
+        "no checkpoint storage bandwidth: platform '" + pf.name +
+            "' has no storage.bandwidth; set checkpoint.storage_bandwidth or checkpoint.save_time");
   }
   if (sc.energy.pue == 0) sc.energy.pue = pf.facility.pue;
 }
@@ -559,7 +598,8 @@ void check_override_key(const Override& o) {
       return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-';
     });
     if (!ok) {
-      throw ConfigError(format_error("--set", o.key, "expected a dotted key of names (e.g. training.parallelism.tp)"));
+      throw ConfigError(
+          format_error("--set", o.key, "expected a dotted key of names (e.g. training.parallelism.tp)"));
     }
   }
 }
@@ -587,7 +627,8 @@ FileKind detect_kind(const std::string& path) {
   throw ConfigError(format_error(
       path, "",
       "cannot tell whether this is a platform (has 'node') or a scenario (has 'model' or 'training')"
-      "\nnote: top-level keys: " + join(keys)));
+      "\nnote: top-level keys: " +
+          join(keys)));
 }
 
 PlatformSpec load_platform(const std::string& path, const std::vector<Override>& overrides) {
@@ -610,7 +651,8 @@ ScenarioSpec load_scenario(const std::string& path, const std::vector<Override>&
   sc.name = r.string("name").value_or(file_stem(path));
 
   // --- platform: a path, or {file: PATH, <platform keys merged over the file's>}
-  const std::string platform_expected = "a path to a platform file, or a map {file: PATH, <platform keys to override>}";
+  const std::string platform_expected =
+      "a path to a platform file, or a map {file: PATH, <platform keys to override>}";
   const Value& pv = r.require("platform", platform_expected);
   const Value* file_value = &pv;
   Value overlay;
@@ -627,7 +669,8 @@ ScenarioSpec load_scenario(const std::string& path, const std::vector<Override>&
   }
   const std::string platform_key = pv.type == Value::Type::kMap ? "platform.file" : "platform";
   if (file_value->type != Value::Type::kScalar) {
-    ctx.fail(file_value->loc, platform_key, "expected " + platform_expected + ", got " + describe_value(*file_value));
+    ctx.fail(file_value->loc, platform_key,
+             "expected " + platform_expected + ", got " + describe_value(*file_value));
   }
   const std::string platform_path = resolve_path(file_value->base_dir, file_value->scalar);
   std::error_code ec;
@@ -668,7 +711,8 @@ std::vector<std::string> model_preset_ids() {
   std::vector<std::string> ids;
   std::error_code ec;
   for (fs::directory_iterator it(models_dir(), ec), end; !ec && it != end; it.increment(ec)) {
-    if (it->path().extension() == ".yaml" && it->is_regular_file(ec)) ids.push_back(it->path().stem().string());
+    if (it->path().extension() == ".yaml" && it->is_regular_file(ec))
+      ids.push_back(it->path().stem().string());
   }
   std::sort(ids.begin(), ids.end());
   return ids;

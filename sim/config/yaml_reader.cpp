@@ -44,10 +44,14 @@ std::string join(const std::vector<std::string>& items, const std::string& sep) 
 
 std::string describe_value(const Value& v) {
   switch (v.type) {
-    case Value::Type::kNull: return "no value (null)";
-    case Value::Type::kSequence: return "a list";
-    case Value::Type::kMap: return "a map";
-    case Value::Type::kScalar: break;
+    case Value::Type::kNull:
+      return "no value (null)";
+    case Value::Type::kSequence:
+      return "a list";
+    case Value::Type::kMap:
+      return "a map";
+    case Value::Type::kScalar:
+      break;
   }
   std::string text = v.scalar;
   if (text.size() > 60) text = text.substr(0, 57) + "...";
@@ -85,8 +89,9 @@ struct Converter {
       throw_at(v.loc, "", "YAML nested deeper than " + std::to_string(kMaxYamlDepth) + " levels");
     }
     if (++nodes > kMaxYamlNodes) {
-      throw_at(v.loc, "", "YAML document expands to more than " + std::to_string(kMaxYamlNodes) +
-                              " values (recursive or repeated aliases?)");
+      throw_at(v.loc, "",
+               "YAML document expands to more than " + std::to_string(kMaxYamlNodes) +
+                   " values (recursive or repeated aliases?)");
     }
     switch (node.Type()) {
       case YAML::NodeType::Undefined:
@@ -108,8 +113,9 @@ struct Converter {
         // Iteration visits every pair, duplicates included (unlike operator[]).
         for (const auto& kv : node) {
           const SourceLoc key_loc = loc_from_mark(kv.first.Mark(), origin.key_file, origin.has_positions);
-          if (!kv.first.IsScalar()) throw_at(key_loc, "", "map keys must be plain names, got a " +
-                                                              std::string(kv.first.IsMap() ? "map" : "list"));
+          if (!kv.first.IsScalar())
+            throw_at(key_loc, "",
+                     "map keys must be plain names, got a " + std::string(kv.first.IsMap() ? "map" : "list"));
           v.entries.push_back(Entry{kv.first.Scalar(), key_loc, convert(kv.second, depth + 1)});
         }
         break;
@@ -173,14 +179,16 @@ Value load_yaml_file(const std::string& path) {
   std::error_code ec;
   const fs::file_status st = fs::status(path, ec);
   if (ec || !fs::exists(st)) {
-    throw_at(whole, "", "cannot open file: " + (ec ? ec.message() : std::string("No such file or directory")));
+    throw_at(whole, "",
+             "cannot open file: " + (ec ? ec.message() : std::string("No such file or directory")));
   }
   if (fs::is_directory(st)) throw_at(whole, "", "is a directory, expected a YAML file");
   if (!fs::is_regular_file(st)) throw_at(whole, "", "is not a regular file, expected a YAML file");
   const std::uintmax_t size = fs::file_size(path, ec);
   if (!ec && size > kMaxInputBytes) {
-    throw_at(whole, "", "file is " + std::to_string(size) + " bytes, more than the " +
-                            std::to_string(kMaxInputBytes) + "-byte (1 MiB) limit for input files");
+    throw_at(whole, "",
+             "file is " + std::to_string(size) + " bytes, more than the " + std::to_string(kMaxInputBytes) +
+                 "-byte (1 MiB) limit for input files");
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw_at(whole, "", std::string("cannot read file: ") + std::strerror(errno));
@@ -189,7 +197,8 @@ Value load_yaml_file(const std::string& path) {
   in.read(text.data(), static_cast<std::streamsize>(text.size()));
   if (in.bad()) throw_at(whole, "", std::string("cannot read file: ") + std::strerror(errno));
   text.resize(static_cast<size_t>(in.gcount()));
-  if (text.size() > kMaxInputBytes) throw_at(whole, "", "file is larger than the 1 MiB limit for input files");
+  if (text.size() > kMaxInputBytes)
+    throw_at(whole, "", "file is larger than the 1 MiB limit for input files");
 
   std::vector<YAML::Node> docs;
   try {
@@ -241,7 +250,8 @@ void check_no_duplicate_keys(const Value& value, const std::string& path) {
     for (size_t j = 0; j < i; ++j) {
       const Entry& first = value.entries[j];
       if (first.key != e.key) continue;
-      std::string where = first.key_loc.line > 0 ? " (first at line " + std::to_string(first.key_loc.line) + ")" : "";
+      std::string where =
+          first.key_loc.line > 0 ? " (first at line " + std::to_string(first.key_loc.line) + ")" : "";
       throw_at(e.key_loc, dotted_join(path, e.key), "duplicate key" + where);
     }
     check_no_duplicate_keys(e.value, dotted_join(path, e.key));
@@ -348,10 +358,12 @@ void ReadContext::fail_at_key(const std::string& dotted, const std::string& mess
 
 // -------------------------------------------------------------------------------------- MapReader
 
-MapReader::MapReader(ReadContext& ctx, const Value& value, std::string path, std::vector<std::string> valid_keys)
+MapReader::MapReader(ReadContext& ctx, const Value& value, std::string path,
+                     std::vector<std::string> valid_keys)
     : ctx_(ctx), value_(value), path_(std::move(path)), valid_keys_(std::move(valid_keys)) {
   if (value_.type != Value::Type::kMap) {
-    ctx_.fail(value_.loc, path_, "expected a map of keys (" + join(valid_keys_) + "), got " + describe_value(value_));
+    ctx_.fail(value_.loc, path_,
+              "expected a map of keys (" + join(valid_keys_) + "), got " + describe_value(value_));
   }
   ctx_.record(path_, value_.loc, true);
   for (size_t i = 0; i < value_.entries.size(); ++i) {
@@ -360,7 +372,8 @@ MapReader::MapReader(ReadContext& ctx, const Value& value, std::string path, std
       std::vector<std::string> notes;
       const std::string guess = closest(e.key, valid_keys_);
       if (!guess.empty()) notes.push_back("did you mean '" + guess + "'?");
-      notes.push_back("valid keys" + std::string(path_.empty() ? "" : " in '" + ctx_.display_key(path_, e.key_loc) + "'") +
+      notes.push_back("valid keys" +
+                      std::string(path_.empty() ? "" : " in '" + ctx_.display_key(path_, e.key_loc) + "'") +
                       ": " + join(valid_keys_));
       ctx_.fail(e.key_loc, dotted(e.key), "unknown key", notes);
     }
@@ -377,7 +390,8 @@ SourceLoc MapReader::loc(const std::string& key) const {
   return v != nullptr ? v->loc : value_.loc;
 }
 
-void MapReader::fail(const std::string& key, const std::string& message, const std::vector<std::string>& notes) const {
+void MapReader::fail(const std::string& key, const std::string& message,
+                     const std::vector<std::string>& notes) const {
   ctx_.fail(loc(key), dotted(key), message, notes);
 }
 
@@ -449,7 +463,8 @@ std::optional<int64_t> MapReader::integer(const std::string& key, int64_t min, i
   int64_t x = 0;
   const auto [ptr, ec] = std::from_chars(first, last, x);
   if (ec == std::errc::result_out_of_range) fail(key, "expected " + expected + ", got " + s);
-  if (s.empty() || ec != std::errc() || ptr != last) fail(key, "expected " + expected + ", got " + describe_value(*v));
+  if (s.empty() || ec != std::errc() || ptr != last)
+    fail(key, "expected " + expected + ", got " + describe_value(*v));
   if (x < min || x > max) fail(key, "expected " + expected + ", got " + s);
   return x;
 }
@@ -497,7 +512,8 @@ std::string MapReader::required_string(const std::string& key) const {
   return *string(key);
 }
 
-std::optional<std::string> MapReader::choice(const std::string& key, const std::vector<std::string>& allowed) const {
+std::optional<std::string> MapReader::choice(const std::string& key,
+                                             const std::vector<std::string>& allowed) const {
   const std::string expected = "one of " + join(allowed, " | ");
   const Value* v = scalar_or_fail(key, expected);
   if (v == nullptr) return std::nullopt;

@@ -15,14 +15,14 @@
 // ...", optionally followed by "note: ..." lines.
 #pragma once
 
+#include <yaml-cpp/yaml.h>
+
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <yaml-cpp/yaml.h>
 
 #include "sim/common/units.hpp"
 #include "sim/config/spec.hpp"
@@ -61,10 +61,10 @@ struct Entry {
 
 // Where converted values come from.
 struct Origin {
-  std::string file;          // value positions: "path/x.yaml", or "--set KEY=VALUE"
-  std::string key_file;      // key positions: normally = file; "--set" for overrides
-  std::string base_dir;      // see Value::base_dir
-  bool has_positions = true; // false: line/col are not meaningful (a --set value)
+  std::string file;           // value positions: "path/x.yaml", or "--set KEY=VALUE"
+  std::string key_file;       // key positions: normally = file; "--set" for overrides
+  std::string base_dir;       // see Value::base_dir
+  bool has_positions = true;  // false: line/col are not meaningful (a --set value)
 };
 
 // Converts a parsed yaml-cpp node. Throws ConfigError for a non-scalar map key, nesting deeper

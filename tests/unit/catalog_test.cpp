@@ -1,18 +1,19 @@
 // sim/hardware/catalog: ids, completeness of every entry, peaks per precision, network efficiency.
+#include "sim/hardware/catalog.hpp"
+
 #include <gtest/gtest.h>
 
 #include <stdexcept>
 #include <string>
 #include <vector>
 
-#include "sim/hardware/catalog.hpp"
-
 namespace trainsim::hardware {
 namespace {
 
 TEST(Catalog, IdsAreSortedAndFindable) {
   const std::vector<std::string> ids = gpu_ids();
-  EXPECT_EQ(ids, (std::vector<std::string>{"a100-sxm-40gb", "a100-sxm-80gb", "b200", "h100-sxm-80gb", "h200-sxm-141gb"}));
+  EXPECT_EQ(ids, (std::vector<std::string>{"a100-sxm-40gb", "a100-sxm-80gb", "b200", "h100-sxm-80gb",
+                                           "h200-sxm-141gb"}));
   for (const std::string& id : ids) {
     const GpuSpec* g = find_gpu(id);
     ASSERT_NE(g, nullptr) << id;

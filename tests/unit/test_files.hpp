@@ -14,8 +14,9 @@ class TempDir {
  public:
   TempDir() {
     const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    std::string name = std::string("trainsim-") + (info ? info->test_suite_name() + std::string("-") + info->name() : "x") +
-                       "-" + std::to_string(::getpid());
+    std::string name = std::string("trainsim-") +
+                       (info ? info->test_suite_name() + std::string("-") + info->name() : "x") + "-" +
+                       std::to_string(::getpid());
     for (char& c : name) {
       if (c == '/') c = '_';
     }

@@ -1,5 +1,7 @@
 // sim/config/yaml_reader: the strict reader over yaml-cpp 0.7 (duplicates, unknown keys, wrong
 // types, bare numbers, positions of missing keys, whole-file problems, override splicing).
+#include "sim/config/yaml_reader.hpp"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -10,7 +12,6 @@
 #include <vector>
 
 #include "sim/common/error.hpp"
-#include "sim/config/yaml_reader.hpp"
 #include "tests/unit/test_files.hpp"
 
 namespace trainsim::config {
@@ -82,13 +83,15 @@ TEST(YamlReader, ConvertsWithPositionsAndOrder) {
 TEST(YamlReader, DuplicateKeyIsRejectedAtTheSecondOccurrence) {
   TempDir dir;
   const std::string f = dir.write("d.yaml", "name: x\nnode:\n  gpu: a\n  gpus_per_node: 8\n  gpu: b\n");
-  EXPECT_EQ(error_of([&] { load_yaml_file(f); }), f + ":5:3: error: node.gpu: duplicate key (first at line 3)");
+  EXPECT_EQ(error_of([&] { load_yaml_file(f); }),
+            f + ":5:3: error: node.gpu: duplicate key (first at line 3)");
 }
 
 TEST(YamlReader, DuplicateKeyInsideAListIsRejected) {
   TempDir dir;
   const std::string f = dir.write("d.yaml", "a:\n  - {x: 1, x: 2}\n");
-  EXPECT_EQ(error_of([&] { load_yaml_file(f); }), f + ":2:12: error: a[0].x: duplicate key (first at line 2)");
+  EXPECT_EQ(error_of([&] { load_yaml_file(f); }),
+            f + ":2:12: error: a[0].x: duplicate key (first at line 2)");
 }
 
 TEST(YamlReader, SyntaxErrorHasPosition) {
@@ -126,13 +129,16 @@ TEST_P(YamlReaderWholeFile, Rejects) {
 
 INSTANTIATE_TEST_SUITE_P(
     Table, YamlReaderWholeFile,
-    ::testing::Values(WholeFileRow{"empty", "", ": error: file is empty"},
-                      WholeFileRow{"comments", "# nothing\n\n# here\n", ": error: file is empty"},
-                      WholeFileRow{"null", "~\n", ": error: file is empty"},
-                      WholeFileRow{"list", "- a\n- b\n", ":1:1: error: expected a map of keys at the top level, got a list"},
-                      WholeFileRow{"scalar", "hello\n", ":1:1: error: expected a map of keys at the top level, got 'hello'"},
-                      WholeFileRow{"two_docs", "a: 1\n---\nb: 2\n", ":3:1: error: more than one YAML document"},
-                      WholeFileRow{"complex_key", "? [a, b]\n: 1\n", ":1:3: error: map keys must be plain names"}),
+    ::testing::Values(
+        WholeFileRow{"empty", "", ": error: file is empty"},
+        WholeFileRow{"comments", "# nothing\n\n# here\n", ": error: file is empty"},
+        WholeFileRow{"null", "~\n", ": error: file is empty"},
+        WholeFileRow{"list", "- a\n- b\n",
+                     ":1:1: error: expected a map of keys at the top level, got a list"},
+        WholeFileRow{"scalar", "hello\n",
+                     ":1:1: error: expected a map of keys at the top level, got 'hello'"},
+        WholeFileRow{"two_docs", "a: 1\n---\nb: 2\n", ":3:1: error: more than one YAML document"},
+        WholeFileRow{"complex_key", "? [a, b]\n: 1\n", ":1:3: error: map keys must be plain names"}),
     [](const ::testing::TestParamInfo<WholeFileRow>& i) { return std::string(i.param.name); });
 
 TEST(YamlReader, MissingFile) {
@@ -143,7 +149,8 @@ TEST(YamlReader, MissingFile) {
 
 TEST(YamlReader, Directory) {
   TempDir dir;
-  EXPECT_EQ(error_of([&] { load_yaml_file(dir.path()); }), dir.path() + ": error: is a directory, expected a YAML file");
+  EXPECT_EQ(error_of([&] { load_yaml_file(dir.path()); }),
+            dir.path() + ": error: is a directory, expected a YAML file");
 }
 
 TEST(YamlReader, TooLarge) {
@@ -152,7 +159,10 @@ TEST(YamlReader, TooLarge) {
   text += "# " + std::string(kMaxInputBytes, 'x') + "\n";
   const std::string f = dir.write("big.yaml", text);
   const std::string e = error_of([&] { load_yaml_file(f); });
-  EXPECT_EQ(e.rfind(f + ": error: file is " + std::to_string(text.size()) + " bytes, more than the 1048576-byte", 0), 0u)
+  EXPECT_EQ(
+      e.rfind(f + ": error: file is " + std::to_string(text.size()) + " bytes, more than the 1048576-byte",
+              0),
+      0u)
       << e;
 }
 
@@ -174,7 +184,8 @@ TEST(YamlReader, AliasExpansionIsBounded) {
     text += "]\n";
   }
   const std::string f = dir.write("bomb.yaml", text);
-  EXPECT_NE(error_of([&] { load_yaml_file(f); }).find("expands to more than 100000 values"), std::string::npos);
+  EXPECT_NE(error_of([&] { load_yaml_file(f); }).find("expands to more than 100000 values"),
+            std::string::npos);
 }
 
 TEST(YamlReader, DeepNestingIsBounded) {
@@ -195,7 +206,9 @@ class MapReaderTest : public ::testing::Test {
     ctx_ = std::make_unique<ReadContext>(file_);
     return root_;
   }
-  MapReader root_reader(std::vector<std::string> keys) { return MapReader(*ctx_, root_, "", std::move(keys)); }
+  MapReader root_reader(std::vector<std::string> keys) {
+    return MapReader(*ctx_, root_, "", std::move(keys));
+  }
 
   TempDir dir_;
   std::string file_;
@@ -206,15 +219,20 @@ class MapReaderTest : public ::testing::Test {
 TEST_F(MapReaderTest, UnknownKeyListsValidKeysAndSuggests) {
   load("name: x\nnode:\n  gpu: h100\n  gpus_per_nod: 8\n");
   const MapReader r = root_reader({"name", "node"});
-  EXPECT_EQ(error_of([&] { r.required_map("node", {"gpu", "gpus_per_node", "nics_per_node"}); }),
-            file_ + ":4:3: error: node.gpus_per_nod: unknown key\n"
-                    "note: did you mean 'gpus_per_node'?\n"
-                    "note: valid keys in 'node': gpu, gpus_per_node, nics_per_node");
+  EXPECT_EQ(error_of([&] {
+              r.required_map("node", {"gpu", "gpus_per_node", "nics_per_node"});
+            }),
+            file_ +
+                ":4:3: error: node.gpus_per_nod: unknown key\n"
+                "note: did you mean 'gpus_per_node'?\n"
+                "note: valid keys in 'node': gpu, gpus_per_node, nics_per_node");
 }
 
 TEST_F(MapReaderTest, UnknownTopLevelKey) {
   load("name: x\ncolour: blue\n");
-  EXPECT_EQ(error_of([&] { root_reader({"name", "nodes"}); }),
+  EXPECT_EQ(error_of([&] {
+              root_reader({"name", "nodes"});
+            }),
             file_ + ":2:1: error: colour: unknown key\nnote: valid keys: name, nodes");
 }
 
@@ -242,14 +260,16 @@ TEST_F(MapReaderTest, BareNumberForABandwidth) {
   load("nic_bandwidth: 400\n");
   const MapReader r = root_reader({"nic_bandwidth"});
   EXPECT_EQ(error_of([&] { r.quantity("nic_bandwidth", units::Kind::kBandwidth); }),
-            file_ + ":1:16: error: nic_bandwidth: expected a bandwidth with a unit (e.g. 400Gb/s, 50GB/s), "
-                    "got bare number 400");
+            file_ +
+                ":1:16: error: nic_bandwidth: expected a bandwidth with a unit (e.g. 400Gb/s, 50GB/s), "
+                "got bare number 400");
 }
 
 TEST_F(MapReaderTest, QuotedBareNumberIsStillBare) {
   load("nic_bandwidth: \"400\"\n");
-  EXPECT_NE(error_of([&] { root_reader({"nic_bandwidth"}).quantity("nic_bandwidth", units::Kind::kBandwidth); })
-                .find("got bare number 400"),
+  EXPECT_NE(error_of([&] {
+              root_reader({"nic_bandwidth"}).quantity("nic_bandwidth", units::Kind::kBandwidth);
+            }).find("got bare number 400"),
             std::string::npos);
 }
 
@@ -307,7 +327,8 @@ INSTANTIATE_TEST_SUITE_P(
         TypeRow{"int_from_unit", "8GB", "integer", "expected an integer in [1, 64], got '8GB'"},
         TypeRow{"int_out_of_range", "65", "integer", "expected an integer in [1, 64], got 65"},
         TypeRow{"int_negative", "-1", "integer", "expected an integer in [1, 64], got -1"},
-        TypeRow{"int_overflow", "99999999999999999999", "integer", "expected an integer in [1, 64], got 99999999999999999999"},
+        TypeRow{"int_overflow", "99999999999999999999", "integer",
+                "expected an integer in [1, 64], got 99999999999999999999"},
         TypeRow{"int_from_list", "[8]", "integer", "expected an integer in [1, 64], got a list"},
         TypeRow{"int_from_map", "{a: 8}", "integer", "expected an integer in [1, 64], got a map"},
         TypeRow{"int_from_null", "~", "integer", "expected an integer in [1, 64], got no value (null)"},
@@ -361,7 +382,9 @@ TEST(YamlReader, OverrideValuesAreLocatedAtTheirFlag) {
   const Value m = parse_override_value("node", "{gpu: b200, gpus_per_node: 8}");
   ASSERT_EQ(m.entries.size(), 2u);
   EXPECT_EQ(m.entries[0].key_loc.str(), "--set");
-  EXPECT_NE(error_of([] { parse_override_value("a", "{b: 1"); }).find("--set a={b: 1: error: a: invalid YAML value"),
+  EXPECT_NE(error_of([] {
+              parse_override_value("a", "{b: 1");
+            }).find("--set a={b: 1: error: a: invalid YAML value"),
             std::string::npos);
   EXPECT_EQ(error_of([] { parse_override_value("a", "{b: 1, b: 2}"); }), "--set: error: a.b: duplicate key");
 }
@@ -378,15 +401,23 @@ TEST(YamlReader, SetPathCreatesMapsAndKeepsOrigins) {
   EXPECT_EQ(*p.integer("tp", 1, 8), 4);
   EXPECT_EQ(*t.quantity("tokens", units::Kind::kCount), 1e12);
   // A bad override value is reported at its flag.
-  set_path(root, {"training", "tokens"}, parse_override_value("training.tokens", "lots"), SourceLoc{"--set", 0, 0});
-  EXPECT_EQ(error_of([&] { MapReader(ctx, root, "", {"training"}).required_map("training", {"tokens", "parallelism"})
-                               .quantity("tokens", units::Kind::kCount); }),
-            "--set training.tokens=lots: error: training.tokens: expected a number (e.g. 2048, 15.6e12, 15.6T), got "
+  set_path(root, {"training", "tokens"}, parse_override_value("training.tokens", "lots"),
+           SourceLoc{"--set", 0, 0});
+  EXPECT_EQ(error_of([&] {
+              MapReader(ctx, root, "", {"training"})
+                  .required_map("training", {"tokens", "parallelism"})
+                  .quantity("tokens", units::Kind::kCount);
+            }),
+            "--set training.tokens=lots: error: training.tokens: expected a number (e.g. 2048, 15.6e12, "
+            "15.6T), got "
             "'lots' (not a number)");
   // Setting below a scalar is an error at the override.
-  EXPECT_EQ(error_of([&] { set_path(root, {"training", "tokens", "x"}, parse_override_value("training.tokens.x", "1"),
-                                    SourceLoc{"--set", 0, 0}); }),
-            "--set training.tokens.x=1: error: training.tokens.x: cannot set it: 'training.tokens' is 'lots', not a map");
+  EXPECT_EQ(error_of([&] {
+              set_path(root, {"training", "tokens", "x"}, parse_override_value("training.tokens.x", "1"),
+                       SourceLoc{"--set", 0, 0});
+            }),
+            "--set training.tokens.x=1: error: training.tokens.x: cannot set it: 'training.tokens' is "
+            "'lots', not a map");
 }
 
 TEST(YamlReader, MergeMapsIsKeyByKey) {
@@ -407,7 +438,8 @@ TEST(YamlReader, ForeignValuesGetThePrefix) {
   merge_maps(base, parse_text(dir, "node:\n  colour: red\n", "s.yaml"));
   ReadContext ctx(dir.path("p.yaml"), "platform.");
   EXPECT_EQ(error_of([&] { MapReader(ctx, base, "", {"node"}).required_map("node", {"gpu"}); }),
-            dir.path("s.yaml") + ":2:3: error: platform.node.colour: unknown key\nnote: valid keys in 'platform.node': gpu");
+            dir.path("s.yaml") +
+                ":2:3: error: platform.node.colour: unknown key\nnote: valid keys in 'platform.node': gpu");
 }
 
 TEST(YamlReader, ResolvePath) {
