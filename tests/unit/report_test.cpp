@@ -1,5 +1,7 @@
-// report/ (JSON, summary, Chrome trace, atomic files) and config/suite: pure C++, no Engine.
+// report/ (JSON, summary, Chrome trace, atomic files), config/suite and the `validate` runner (with a
+// shell-script stand-in for `trainsim step`): pure C++, no Engine.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -9,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/cli/validate.hpp"
 #include "sim/common/error.hpp"
 #include "sim/config/loader.hpp"
 #include "sim/config/suite.hpp"
@@ -211,7 +214,8 @@ class TempDir : public ::testing::Test {
   void SetUp() override {
     dir_ =
         fs::path(::testing::TempDir()) /
-        ("trainsim_report_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+        ("trainsim_report_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) +
+         "_" + std::to_string(getpid()));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
@@ -334,6 +338,71 @@ TEST_F(Suite, RejectsBadFilesWithFileLineColumn) {
 
 TEST_F(Suite, MissingFileIsAConfigError) {
   EXPECT_THROW(config::load_suite((dir_ / "none.yaml").string()), ConfigError);
+}
+
+// `trainsim validate` with a stand-in for `trainsim step SCENARIO --json`: a shell script that
+// prints the step time written in the scenario file, or fails like a bad input would.
+using Validate = TempDir;
+
+TEST_F(Validate, RunsOneChildPerCaseAndReportsFailuresWithTheirStderr) {
+  const std::string fake =
+      write("fake_trainsim",
+            "#!/bin/sh\n"
+            "[ \"$1\" = step ] && [ \"$3\" = --json ] || exit 9\n"
+            "echo \"log line of $2\" >&2\n"
+            "case \"$2\" in *bad*) echo \"$2:1:1: error: model: broken\" >&2; exit 2;; esac\n"
+            "printf '{\"step\":{\"time_s\":%s,\"mfu\":0.4}}\\n' \"$(cat \"$2\")\"\n");
+  fs::permissions(fake, fs::perms::owner_all);
+  write("a.yaml", "1.1");
+  write("b.yaml", "0.2");
+  write("bad.yaml", "0");
+  const std::string suite =
+      write("suite.yaml",
+            "cases:\n"
+            "  - {id: a, scenario: a.yaml, metric: step_time_s, published: 1.0, source: s}\n"
+            "  - {id: broken, scenario: bad.yaml, metric: step_time_s, published: 1.0, source: s}\n"
+            "  - {id: b, scenario: b.yaml, metric: mfu, published: 0.5, source: s}\n");
+  for (int jobs : {1, 3}) {
+    SCOPED_TRACE("jobs = " + std::to_string(jobs));
+    ::testing::internal::CaptureStdout();
+    ::testing::internal::CaptureStderr();
+    const int rc = cli::run_validate(suite, true, fake, jobs);
+    const std::string out = ::testing::internal::GetCapturedStdout();
+    const std::string err = ::testing::internal::GetCapturedStderr();
+    EXPECT_EQ(rc, 1) << "a failed case makes the exit code 1";
+    const nlohmann::json doc = nlohmann::json::parse(out);  // exactly one document
+    ASSERT_EQ(doc["cases"].size(), 3u);
+    SCOPED_TRACE("cases stay in suite order; error = predicted / published - 1");
+    EXPECT_EQ(doc["cases"][0]["id"], "a");
+    EXPECT_NEAR(doc["cases"][0]["predicted"].get<double>(), 1.1, 1e-12);
+    EXPECT_NEAR(doc["cases"][0]["error"].get<double>(), 0.1, 1e-12);
+    EXPECT_EQ(doc["cases"][1]["status"], "failed");
+    EXPECT_TRUE(doc["cases"][1]["predicted"].is_null());
+    EXPECT_NE(doc["cases"][1]["message"].get<std::string>().find("error: model: broken"), std::string::npos);
+    EXPECT_NE(doc["cases"][1]["message"].get<std::string>().find("exited with code 2"), std::string::npos);
+    EXPECT_EQ(doc["cases"][2]["metric"], "mfu");
+    EXPECT_NEAR(doc["cases"][2]["error"].get<double>(), -0.2, 1e-12);
+    EXPECT_NEAR(doc["mean_abs_error"].get<double>(), 0.15, 1e-12);
+    EXPECT_NEAR(doc["max_abs_error"].get<double>(), 0.2, 1e-12);
+    EXPECT_EQ(doc["failed"], 1);
+    EXPECT_NE(err.find("case 'broken' failed"), std::string::npos) << err;
+  }
+}
+
+TEST_F(Validate, TextTableHasOneRowPerCaseAndTheMeanError) {
+  const std::string fake = write("fake_trainsim", "#!/bin/sh\necho '{\"step\":{\"time_s\":2.5}}'\n");
+  fs::permissions(fake, fs::perms::owner_all);
+  write("a.yaml", "");
+  const std::string suite =
+      write("suite.yaml",
+            "cases:\n  - {id: only, scenario: a.yaml, metric: step_time_s, published: 2.0, source: s}\n");
+  ::testing::internal::CaptureStdout();
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(cli::run_validate(suite, false, fake), 0);
+  const std::string out = ::testing::internal::GetCapturedStdout();
+  ::testing::internal::GetCapturedStderr();
+  EXPECT_TRUE(std::regex_search(out, std::regex(R"(only +step_time_s +2 s +2\.5 s +\+25\.0 %)"))) << out;
+  EXPECT_NE(out.find("mean |error| 25.0 % over 1 case,"), std::string::npos) << out;
 }
 
 TEST(ShippedSuite, LoadsAndComparesStepTimes) {
