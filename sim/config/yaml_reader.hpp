@@ -1,5 +1,5 @@
-// Strict YAML reading for config/ (style.md §4.2). With loader.cpp, the only code that touches
-// yaml-cpp.
+// Strict YAML reading for platform, scenario and model-preset files (style.md §4.2). Only config/
+// touches yaml-cpp; loader.cpp reads everything through this file.
 //
 // yaml-cpp 0.7 accepts duplicate keys (lookups silently return the first pair), gives no position
 // for a missing key, and mutates a node on non-const operator[]. So a document is read once,
