@@ -17,10 +17,10 @@ EXE = os.path.join(BUILD, "trainsim")
 
 # (label, scenario, overrides): Llama 3 405B shape (TP8 PP16, 16 micro-batches per pipeline)
 POINTS = [
-    ("1,024 GPUs (DP8, Meta platform)", "scenarios/llama3-405b.yaml",
-     ["gpus=1024", "training.parallelism.dp=8", "training.global_batch=128"]),
-    ("4,096 GPUs (DP32, Meta platform)", "scenarios/llama3-405b.yaml",
-     ["gpus=4096", "training.parallelism.dp=32", "training.global_batch=512"]),
+    ("1,024 GPUs (DP8, Meta platform, full recompute to fit)", "scenarios/llama3-405b.yaml",
+     ["gpus=1024", "training.parallelism.dp=8", "training.global_batch=128", "training.recompute=full"]),
+    ("4,096 GPUs (DP32, Meta platform, full recompute)", "scenarios/llama3-405b.yaml",
+     ["gpus=4096", "training.parallelism.dp=32", "training.global_batch=512", "training.recompute=full"]),
     ("16,384 GPUs (DP128, Meta platform)", "scenarios/llama3-405b.yaml", []),
     ("98,304 GPUs (DP768, Colossus)", "scenarios/colossus-llama3-405b.yaml", []),
 ]

@@ -95,8 +95,9 @@ class StepSim {
   double chunk_params(int64_t s, int64_t c) const;
   std::vector<collectives::Flow> dp_flows(int64_t s, double bus_bytes_per_gpu) const;
   void stage_actor(int64_t s);
-  // Parameters per GPU of each layer bucket of chunk c of stage s, in forward or backward order;
-  // the embedding joins the first layer's bucket, the output layer the last layer's.
+  // Parameters per GPU of each gradient/parameter bucket of chunk c of stage s, in forward or
+  // backward order: whole layers grouped up to Megatron's bucket size; the embedding joins the
+  // first layer, the output layer the last one.
   std::vector<double> layer_buckets(int64_t s, int64_t c, bool forward_order) const;
   // Kernel seconds of a pass (what compute() executes, before communication).
   double pass_kernel_seconds(const Op& op, int64_t vs) const;
@@ -143,11 +144,24 @@ double StepSim::chunk_params(int64_t s, int64_t c) const {
 
 std::vector<double> StepSim::layer_buckets(int64_t s, int64_t c, bool forward_order) const {
   const int64_t n = w_.layers_in[static_cast<size_t>(s)][static_cast<size_t>(c)];
-  std::vector<double> b(static_cast<size_t>(std::max<int64_t>(n, 1)), n > 0 ? w_.layer.params_per_gpu : 0.0);
-  if (s == 0 && c == 0) b.front() += w_.embed_params_per_gpu;
-  if (s == par_.pp - 1 && c == par_.vpp - 1) b.back() += w_.head_params_per_gpu;
-  if (!forward_order) std::reverse(b.begin(), b.end());
-  return b;
+  std::vector<double> layers(static_cast<size_t>(std::max<int64_t>(n, 1)), n > 0 ? w_.layer.params_per_gpu : 0.0);
+  if (s == 0 && c == 0) layers.front() += w_.embed_params_per_gpu;
+  if (s == par_.pp - 1 && c == par_.vpp - 1) layers.back() += w_.head_params_per_gpu;
+  if (!forward_order) std::reverse(layers.begin(), layers.end());
+  // Megatron-core DDP groups parameters into buckets of max(40M, 1M x dp) parameters
+  // (distributed_data_parallel.py) and launches one collective per bucket; whole layers here.
+  const double bucket_params = std::max(40e6, 1e6 * static_cast<double>(par_.dp));
+  std::vector<double> buckets;
+  double open = 0;
+  for (double p : layers) {
+    open += p;
+    if (open >= bucket_params) {
+      buckets.push_back(open);
+      open = 0;
+    }
+  }
+  if (open > 0 || buckets.empty()) buckets.push_back(open);
+  return buckets;
 }
 
 double StepSim::pass_kernel_seconds(const Op& op, int64_t vs) const {
@@ -312,13 +326,19 @@ void StepSim::stage_actor(int64_t s) {
       const auto kind = zero == 0 ? workload::CollKind::kAllReduce : workload::CollKind::kReduceScatter;
       const double bus = workload::bus_factor(kind, par_.dp) * w_.grad_bytes_per_param;
       const auto buckets = layer_buckets(s, op.chunk, /*forward_order=*/false);
-      const double per_bucket_s = pass_kernel_seconds(op, vs) / static_cast<double>(std::max<size_t>(1, buckets.size()));
+      // Bucket i is ready when the backward has gone through its layers: launch times follow the
+      // cumulative share of the pass's parameters.
+      const double pass_s = pass_kernel_seconds(op, vs);
+      double total = 0;
+      for (double b : buckets) total += b;
       const double t_start = sg4::Engine::get_clock();
       reducers.push_back(sg4::Actor::create(
-          "reduce", sg4::this_actor::get_host(), [this, s, buckets, bus, per_bucket_s, t_start, &r]() {
-            for (size_t i = 0; i < buckets.size(); ++i) {
-              sg4::this_actor::sleep_until(t_start + per_bucket_s * static_cast<double>(i + 1));
-              auto flows = dp_flows(s, bus * buckets[i]);
+          "reduce", sg4::this_actor::get_host(), [this, s, buckets, bus, pass_s, total, t_start, &r]() {
+            double done = 0;
+            for (double b : buckets) {
+              done += b;
+              sg4::this_actor::sleep_until(t_start + (total > 0 ? pass_s * done / total : pass_s));
+              auto flows = dp_flows(s, bus * b);
               r.flows += static_cast<int64_t>(flows.size());
               wait_all(collectives::start(view_, flows));
             }
