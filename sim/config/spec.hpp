@@ -122,15 +122,47 @@ struct CheckpointSpec {
   double storage_bandwidth_bytes_per_s = 0;  // 0 = platform's
   double save_time_s = 0;                    // 0 = derived from size and bandwidth
   bool async = false;
+  double async_stall_s = 0;                  // 0 = derived: per-GPU shard over the host copy bandwidth
+  double node_bandwidth_bytes_per_s = 0;     // per-node write limit (front-end NIC); 0 = 25 GB/s default
 };
+
+// Where a failure strikes and what it takes down (blast radius).
+enum class FailureScope {
+  kGpu,     // one GPU (rate per GPU-hour): its node goes down
+  kNode,    // host parts (rate per node-hour): the node goes down
+  kSwitch,  // a leaf switch or its cables (rate per switch-hour): the nodes behind it go down
+  kJob,     // software, NCCL watchdog, dependencies (rate per job-hour): no hardware lost
+};
+
+// One failure category with its rate, per component of its scope.
+struct FailureCategory {
+  std::string name;                     // "faulty_gpu", "gpu_hbm3", ...
+  FailureScope scope = FailureScope::kGpu;
+  double rate_per_component_s = 0;      // failures per component per second
+};
+
+enum class InterArrival { kExponential, kWeibull };
 
 struct FailureSpec {
   std::string model = "none";           // llama3 | meta-rsc | none | explicit
+  std::vector<FailureCategory> categories;  // explicit model: from the file; presets: filled by failures/
   double rate_scale = 1.0;
-  double job_mtbf_s = 0;                // 0 = from the model
+  double job_mtbf_s = 0;                // 0 = from the model; > 0 fixes the job's MTBF (exponential)
+  InterArrival distribution = InterArrival::kExponential;
+  double weibull_shape = 0.7;           // Schroeder & Gibson: decreasing hazard, shape ~0.7-0.8
   double detection_s = 300;
   double restart_s = 600;
+  double repair_s = 4 * 3600.0;         // time to repair a failed node or switch
   int64_t spare_nodes = 0;
+  bool planned_maintenance = true;      // preset llama3: 47 planned interruptions in 54 days
+  double maintenance_interval_s = 0;    // 0 = from the preset; > 0 = one planned interruption every interval
+  double maintenance_duration_s = 0;    // 0 = from the preset
+};
+
+// Slow drift of throughput over the run (Llama 3 §3.3.4: 1-2 % diurnal variation from
+// temperature and DVFS).
+struct DriftSpec {
+  double diurnal_amplitude = 0;         // peak-to-mean fraction of step time, 0 = none
 };
 
 struct EnergySpec {
@@ -155,6 +187,7 @@ struct ScenarioSpec {
   FailureSpec failures;
   EnergySpec energy;
   SimulationSpec simulation;
+  DriftSpec drift;
 };
 
 }  // namespace trainsim::config
