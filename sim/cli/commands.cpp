@@ -3,12 +3,16 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <string>
 #include <vector>
 
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <filesystem>
 
 #include "sim/cli/validate.hpp"
 #include "sim/common/error.hpp"
@@ -16,7 +20,10 @@
 #include "sim/config/loader.hpp"
 #include "sim/hardware/catalog.hpp"
 #include "sim/platform/builder.hpp"
+#include "sim/failures/model.hpp"
+#include "sim/job/job.hpp"
 #include "sim/report/io.hpp"
+#include "sim/report/job_report.hpp"
 #include "sim/report/json.hpp"
 #include "sim/report/summary.hpp"
 #include "sim/report/trace.hpp"
@@ -69,6 +76,123 @@ int cmd_check(const std::string& path, const std::vector<std::string>& sets) {
   }
   const config::ScenarioSpec sc = load_runnable(path, sets);
   std::cout << path << ": ok: scenario '" << sc.name << "', " << sc.gpus << " GPUs\n";
+  return 0;
+}
+
+// --out DIR must be creatable and, unless --force, empty: checked before anything is simulated.
+void prepare_out_dir(const std::string& dir, bool force) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::exists(dir, ec)) {
+    if (!fs::is_directory(dir, ec)) throw ConfigError(format_error(dir, "--out", "exists and is not a directory"));
+    if (!force && !fs::is_empty(dir, ec))
+      throw ConfigError(format_error(dir, "--out", "directory is not empty (use --force to overwrite its report files)"));
+  } else if (!fs::create_directories(dir, ec) || ec) {
+    throw ConfigError(format_error(dir, "--out", "cannot create directory: " + ec.message()));
+  }
+}
+
+struct RunOptions {
+  std::string out;
+  bool force = false;
+  int64_t seed = -1;          // -1 = the scenario's simulation.seed
+  int64_t replications = 0;   // 0 = the scenario's simulation.replications
+};
+
+int cmd_run(const std::string& path, const std::vector<std::string>& sets, bool json, const RunOptions& ro) {
+  const config::ScenarioSpec sc = load_runnable(path, sets);
+  if (!ro.out.empty()) prepare_out_dir(ro.out, ro.force);
+  const uint64_t seed = ro.seed >= 0 ? static_cast<uint64_t>(ro.seed) : sc.simulation.seed;
+  step::StepOptions sopt;
+  sopt.collect_trace = !ro.out.empty();
+  platform::ClusterView view;
+  const step::StepProfile p = step::simulate_step(sc, sopt, &view);
+  job::JobOptions jopt;
+  jopt.replications = ro.replications > 0 ? ro.replications : sc.simulation.replications;
+  jopt.seed = seed;
+  jopt.timeline = !ro.out.empty();
+  const job::JobResult j = job::simulate_job(sc, p, view, jopt);
+  const nlohmann::ordered_json doc = report::run_to_json(p, j, sc, seed);
+  if (!ro.out.empty()) {
+    report::write_file_atomic(ro.out + "/report.json", doc.dump(2) + "\n");
+    report::write_file_atomic(ro.out + "/timeline.csv", report::timeline_csv(j.timeline));
+    report::write_file_atomic(ro.out + "/trace.json", report::chrome_trace(p.trace, sc.name + " step"));
+  }
+  if (json) {
+    std::cout << doc.dump(2) << "\n";
+  } else {
+    std::cout << report::run_summary(p, j, sc);
+    if (!ro.out.empty()) std::cout << "\nwrote " << ro.out << "/report.json, timeline.csv, trace.json\n";
+  }
+  return 0;
+}
+
+// plan --goal checkpoint-interval: Daly's higher-order optimum and the optimum found by
+// simulation (replicated job runs over a grid of intervals around Daly's, common random numbers).
+int cmd_plan_checkpoint(const std::string& path, const std::vector<std::string>& sets, bool json,
+                        int64_t replications, int64_t seed_opt) {
+  config::ScenarioSpec sc = load_runnable(path, sets);
+  const uint64_t seed = seed_opt >= 0 ? static_cast<uint64_t>(seed_opt) : sc.simulation.seed;
+  platform::ClusterView view;
+  const step::StepProfile p = step::simulate_step(sc, {}, &view);
+  const double mtbf_s = failures::job_mttf_s(sc);
+  if (!(mtbf_s > 0) || !std::isfinite(mtbf_s))
+    throw ConfigError(format_error(sc.loc.str(), "failures", "checkpoint-interval planning needs a failure model (failures.model is none)"));
+  const job::CheckpointModel base = job::checkpoint_model(sc, p.time_s, mtbf_s);
+  const double daly_s = failures::daly_interval_s(base.stall_s, mtbf_s);
+  job::JobOptions jopt;
+  jopt.replications = replications > 0 ? replications : sc.simulation.replications;
+  jopt.seed = seed;
+  nlohmann::ordered_json curve = nlohmann::ordered_json::array();
+  double best_ettr = -1, best_s = daly_s;
+  for (double f : {0.25, 0.35, 0.5, 0.7, 0.85, 1.0, 1.2, 1.4, 2.0, 2.8, 4.0}) {
+    config::ScenarioSpec s2 = sc;
+    s2.checkpoint.mode = config::CheckpointSpec::Mode::kInterval;
+    s2.checkpoint.interval_s = daly_s * f;
+    const job::JobResult j = job::simulate_job(s2, p, view, jopt);
+    std::vector<double> e;
+    for (const auto& r : j.replications) e.push_back(r.ettr());
+    const failures::Summary su = failures::summarize(e);
+    nlohmann::ordered_json pt;
+    pt["interval_s"] = s2.checkpoint.interval_s;
+    pt["ettr"] = su.mean;
+    pt["ettr_p5"] = su.p5;
+    pt["ettr_p95"] = su.p95;
+    curve.push_back(pt);
+    if (su.mean > best_ettr) {
+      best_ettr = su.mean;
+      best_s = s2.checkpoint.interval_s;
+    }
+  }
+  nlohmann::ordered_json doc;
+  doc["scenario"] = sc.name;
+  doc["goal"] = "checkpoint-interval";
+  doc["checkpoint"]["save_s"] = base.stall_s;
+  doc["checkpoint"]["job_mtbf_s"] = mtbf_s;
+  doc["checkpoint"]["young_interval_s"] = failures::young_interval_s(base.stall_s, mtbf_s);
+  doc["checkpoint"]["young_daly_interval_s"] = daly_s;
+  doc["checkpoint"]["optimal_interval_s"] = best_s;
+  doc["checkpoint"]["optimal_ettr"] = best_ettr;
+  doc["replications"] = jopt.replications;
+  doc["curve"] = curve;
+  if (json) {
+    std::cout << doc.dump(2) << "\n";
+    return 0;
+  }
+  char buf[256];
+  std::snprintf(buf, sizeof buf,
+                "scenario          %s\njob MTBF          %.2f h (failures model '%s')\nsave stall        %.1f s\n"
+                "Young (1st order) %.1f min\nDaly (higher ord) %.1f min\nsimulated optimum %.1f min (ETTR %.4f, %lld replications per point)\n\n",
+                sc.name.c_str(), mtbf_s / 3600, sc.failures.model.c_str(), base.stall_s,
+                failures::young_interval_s(base.stall_s, mtbf_s) / 60, daly_s / 60, best_s / 60, best_ettr,
+                static_cast<long long>(jopt.replications));
+  std::cout << buf << "  interval      ETTR   (p5 - p95)\n";
+  for (const auto& pt : curve) {
+    std::snprintf(buf, sizeof buf, "  %7.1f min  %.4f  (%.4f - %.4f)%s\n", pt["interval_s"].get<double>() / 60,
+                  pt["ettr"].get<double>(), pt["ettr_p5"].get<double>(), pt["ettr_p95"].get<double>(),
+                  pt["interval_s"].get<double>() == best_s ? "  <- best" : "");
+    std::cout << buf;
+  }
   return 0;
 }
 
@@ -154,6 +278,26 @@ int main(int argc, char** argv) {
   describe->add_option("--set", sets, "override a key: KEY=VALUE (repeatable)");
   describe->add_flag("--json", json, "print as one JSON document");
 
+  RunOptions ro;
+  auto* run = app.add_subcommand("run", "simulate the whole training run: failures, checkpoints, ETTR");
+  run->add_option("scenario", file, "scenario YAML")->required();
+  run->add_option("--set", sets, "override a scenario key: KEY=VALUE (repeatable)");
+  run->add_flag("--json", json, "print the report as one JSON document");
+  run->add_option("--out", ro.out, "write report.json, timeline.csv and trace.json into this directory");
+  run->add_flag("--force", ro.force, "allow --out into a non-empty directory");
+  run->add_option("--seed", ro.seed, "seed of the replications (default: simulation.seed)")->check(CLI::Range(0L, 1L << 62));
+  run->add_option("--replications", ro.replications, "independent replications (default: simulation.replications)")
+      ->check(CLI::Range(1L, 100000L));
+
+  std::string goal;
+  auto* plan = app.add_subcommand("plan", "capacity planning: the best checkpoint interval");
+  plan->add_option("scenario", file, "scenario YAML")->required();
+  plan->add_option("--goal", goal, "what to plan")->required()->check(CLI::IsMember({"checkpoint-interval"}));
+  plan->add_option("--set", sets, "override a scenario key: KEY=VALUE (repeatable)");
+  plan->add_flag("--json", json, "print as one JSON document");
+  plan->add_option("--seed", ro.seed, "seed of the replications")->check(CLI::Range(0L, 1L << 62));
+  plan->add_option("--replications", ro.replications, "replications per interval")->check(CLI::Range(1L, 100000L));
+
   auto* validate = app.add_subcommand("validate", "published runs: published vs predicted");
   validate->add_option("suite", suite, "validation suite YAML (default: the shipped one)");
   validate->add_flag("--json", json, "print as one JSON document");
@@ -168,6 +312,8 @@ int main(int argc, char** argv) {
   }
   try {
     if (*step) return cmd_step(file, sets, json, trace);
+    if (*run) return cmd_run(file, sets, json, ro);
+    if (*plan) return cmd_plan_checkpoint(file, sets, json, ro.replications, ro.seed);
     if (*check) return cmd_check(file, sets);
     if (*describe) return cmd_describe(file, sets, json);
     if (*validate) return run_validate(suite, json, self_exe(argv[0]), jobs);

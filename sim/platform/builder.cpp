@@ -44,6 +44,11 @@ Groups groups_of(const config::PlatformSpec& p, int64_t nodes) {
   return g;
 }
 
+int64_t p_nodes_per_leaf(const config::PlatformSpec& p) {
+  const int64_t gpn = p.node.gpus_per_node;
+  return p.fabric.gpus_per_leaf > 0 ? std::max<int64_t>(1, p.fabric.gpus_per_leaf / gpn) : 32;
+}
+
 }  // namespace
 
 ClusterView build_platform(const config::PlatformSpec& spec, int64_t nodes_used, double gpu_flop_per_s) {
@@ -122,6 +127,10 @@ ClusterView build_platform(const config::PlatformSpec& spec, int64_t nodes_used,
     }
     if (pod_zone != root) pod_zone->seal();
   }
+  // The job controller (scheduler, training-job actor): outside the fabric, never turned off.
+  view.controller = root->create_host("controller", 1e9);
+  view.controller->seal();
+  view.nodes_per_leaf = p_nodes_per_leaf(spec);
   root->seal();
   return view;
 }

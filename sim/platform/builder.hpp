@@ -37,6 +37,8 @@ namespace trainsim::platform {
 // What the rest of the simulator sees of the built platform.
 struct ClusterView {
   std::vector<simgrid::s4u::Host*> nodes;   // index = node id (0 .. nodes_used-1)
+  simgrid::s4u::Host* controller = nullptr; // scheduler / job controller host, never fails
+  int64_t nodes_per_leaf = 0;               // for the blast radius of a leaf switch
   int64_t gpus_per_node = 0;
   double gpu_flop_per_s = 0;                // core speed
   double nvlink_gpu_bytes_per_s = 0;        // effective per-GPU NVLink bandwidth (cap per GPU flow)

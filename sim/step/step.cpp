@@ -17,7 +17,6 @@
 #include "sim/step/step.hpp"
 
 #include <simgrid/s4u.hpp>
-#include <xbt/log.h>
 
 #include <algorithm>
 #include <cmath>
@@ -28,6 +27,7 @@
 #include "sim/collectives/collectives.hpp"
 #include "sim/common/error.hpp"
 #include "sim/platform/builder.hpp"
+#include "sim/platform/engine.hpp"
 #include "sim/workload/layout.hpp"
 #include "sim/workload/model.hpp"
 
@@ -88,6 +88,7 @@ class StepSim {
         layout_(par_, sc.platform.node.gpus_per_node) {}
 
   StepProfile run();
+  const platform::ClusterView& view() const { return view_; }
 
  private:
   int64_t stage_node(int64_t s) const { return layout_.node_of({0, 0, s, 0}); }
@@ -383,16 +384,7 @@ void StepSim::stage_actor(int64_t s) {
 }
 
 StepProfile StepSim::run() {
-  // One engine per process; CM02 without cross-traffic is exact fluid max-min for bulk flows
-  // (../shared/simgrid-notes.md §3.7); the TCP window bound is lifted (RDMA has none).
-  static int argc = 1;
-  static char arg0[] = "trainsim";
-  static char* argv[] = {arg0, nullptr};
-  sg4::Engine engine(&argc, argv);
-  xbt_log_control_set("root.thresh:critical");
-  sg4::Engine::set_config("network/model:CM02");
-  sg4::Engine::set_config("network/crosstraffic:0");
-  sg4::Engine::set_config("network/TCP-gamma:1e15");
+  sg4::Engine& engine = platform::engine();
 
   const int64_t gpn = sc_.platform.node.gpus_per_node;
   const int64_t nodes_used = (sc_.gpus + gpn - 1) / gpn;
@@ -484,10 +476,13 @@ StepProfile StepSim::run() {
 
 }  // namespace
 
-StepProfile simulate_step(const config::ScenarioSpec& scenario, const StepOptions& options) {
+StepProfile simulate_step(const config::ScenarioSpec& scenario, const StepOptions& options,
+                          platform::ClusterView* view) {
   const workload::Workload w = workload::build_workload(scenario);
   StepSim sim(scenario, w, options);
-  return sim.run();
+  StepProfile p = sim.run();
+  if (view != nullptr) *view = sim.view();
+  return p;
 }
 
 }  // namespace trainsim::step

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "sim/config/spec.hpp"
+#include "sim/platform/builder.hpp"
 
 namespace trainsim::step {
 
@@ -85,8 +86,11 @@ struct StepOptions {
   bool collect_trace = false;
 };
 
-// Runs one step simulation. REQUIRES: a validated scenario that fits in memory; no SimGrid
-// engine has run in this process before (SimGrid keeps global state; one simulation per process).
-StepProfile simulate_step(const config::ScenarioSpec& scenario, const StepOptions& options = {});
+// Runs one step simulation in the process's engine (platform/engine.hpp), building the platform.
+// When `view` is given it receives the built platform, for the job simulation that follows.
+// REQUIRES: a validated scenario that fits in memory; no platform built in this process yet
+// (SimGrid keeps global state: one simulation per process).
+StepProfile simulate_step(const config::ScenarioSpec& scenario, const StepOptions& options = {},
+                          platform::ClusterView* view = nullptr);
 
 }  // namespace trainsim::step

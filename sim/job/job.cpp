@@ -1,0 +1,464 @@
+// The training-job actor and its failure injector (docs/models/job.md).
+//
+// One replication = one training-job actor on the controller host, one failure-injector actor,
+// one maintenance actor and short-lived repair actors, all daemons except the job. The injector
+// draws the next failure of every category (exponential or Weibull renewal processes, rates
+// per component x components of the job), turns the struck node hosts off (blast radius: a GPU
+// or host fault takes its node, a leaf switch the nodes behind it, software nothing) and tells the
+// job through its mailbox, as a stalled collective would. The job waits on that mailbox with a
+// timeout equal to the remaining duration of whatever it is doing: the timeout is the phase
+// ending normally, a message is the interruption. Simulated time therefore advances by events
+// (segment ends, checkpoints, failures, repairs), not by iterations.
+#include "sim/job/job.hpp"
+
+#include <simgrid/s4u.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <memory>
+
+#include "sim/failures/model.hpp"
+#include "sim/platform/engine.hpp"
+#include "sim/workload/model.hpp"
+
+namespace sg4 = simgrid::s4u;
+
+namespace trainsim::job {
+namespace {
+
+constexpr double kDaySeconds = 86400.0;
+
+// Longest stretch of checkpoint cycles the job waits for at once: the resolution of the diurnal
+// throughput drift.
+constexpr double kStretchS = 3600.0;
+
+// Host-side copy of a GPU's checkpoint shard when saving asynchronously (the snapshot that
+// stalls training): PCIe Gen4 x16 practical rate. PyTorch async DCP measured a 0.78 s GPU stall
+// on 1,856 H200 for Llama 3 70B (pytorch.org blog 2025-04-30, reference_facts.md §3).
+constexpr double kHostCopyBytesPerS = 25e9;
+
+// Per-node write bandwidth to the checkpoint store when the scenario gives none: one 200 Gb/s
+// front-end NIC (25 GB/s). Assumption, documented in docs/models/job.md.
+constexpr double kDefaultNodeWriteBytesPerS = 25e9;
+
+struct Message {
+  enum class Kind { kFailure, kMaintenance } kind = Kind::kFailure;
+  int category = -1;        // index into the rates, failures only
+  int64_t nodes_down = 0;   // hardware taken down by this failure
+};
+
+struct Rates {
+  std::vector<std::string> names;
+  std::vector<config::FailureScope> scopes;
+  std::vector<double> per_s;  // job-level rate of each category
+  double total_per_s = 0;
+  double maintenance_interval_s = 0, maintenance_duration_s = 0;
+};
+
+Rates job_rates(const config::ScenarioSpec& s, const JobOptions& o) {
+  Rates r;
+  if (!o.scripted_failures_s.empty()) {
+    r.names.push_back("scripted");
+    r.scopes.push_back(config::FailureScope::kJob);
+    r.per_s.push_back(0);
+    return r;
+  }
+  const failures::JobFailureRates fr = failures::job_rates(s);
+  for (const auto& c : fr.rates) {
+    r.names.push_back(c.name);
+    r.scopes.push_back(c.scope);
+    r.per_s.push_back(c.per_s);
+  }
+  r.total_per_s = fr.total_per_s;
+  const failures::Maintenance m = failures::maintenance(s);
+  r.maintenance_interval_s = m.interval_s;
+  r.maintenance_duration_s = m.duration_s;
+  return r;
+}
+
+class Replication {
+ public:
+  Replication(const config::ScenarioSpec& s, const step::StepProfile& step, const platform::ClusterView& view,
+              const Rates& rates, const CheckpointModel& ck, int64_t total_steps, uint64_t seed, int64_t index,
+              bool timeline, const std::vector<double>& scripted)
+      : s_(s), step_(step), view_(view), rates_(rates), ck_(ck), total_steps_(total_steps), scripted_(scripted),
+        rng_failures_(seed, static_cast<uint64_t>(index), "failures"),
+        rng_nodes_(seed, static_cast<uint64_t>(index), "blast-radius"), timeline_(timeline) {
+    job_nodes_ = static_cast<int64_t>(view.nodes.size());
+    spares_ = s.failures.spare_nodes;
+  }
+
+  ReplicationResult run(std::vector<JobEvent>* events);
+
+ private:
+  void job_actor();
+  void injector_actor();
+  void maintenance_actor();
+  double now() const { return sg4::Engine::get_clock() - t0_; }
+  void log(const char* event, std::string detail = {}) {
+    if (timeline_) events_.push_back({now(), event, std::move(detail), steps_});
+  }
+  // Step time at simulated time t (diurnal drift, Llama 3 §3.3.4), seconds.
+  double step_time_at(double t) const {
+    const double a = s_.drift.diurnal_amplitude;
+    return step_.time_s * (1.0 + a * std::sin(2.0 * M_PI * t / kDaySeconds));
+  }
+  // Waits up to `duration` for a message. Returns nullptr when the duration elapsed.
+  std::unique_ptr<Message> wait(double duration);
+  // Counts a failure or maintenance message that interrupted the job and books the repairs of
+  // the nodes it took down.
+  void on_interrupt(const Message& m);
+  // Moves the repairs finished by now into the spare pool.
+  void collect_repairs();
+  // Detection, node replacement or repair wait, restart and reload; interruptions restart it.
+  void recover(bool detected);
+
+  const config::ScenarioSpec& s_;
+  const step::StepProfile& step_;
+  const platform::ClusterView& view_;
+  const Rates& rates_;
+  const CheckpointModel& ck_;
+  int64_t total_steps_;
+  const std::vector<double>& scripted_;
+  failures::Rng rng_failures_, rng_nodes_;
+  bool timeline_;
+  sg4::Mailbox* box_ = nullptr;
+  double t0_ = 0;
+  int64_t job_nodes_ = 0;
+  int64_t spares_ = 0;          // healthy spare nodes available now
+  int64_t missing_nodes_ = 0;   // job nodes down and not replaced yet
+  int64_t steps_ = 0;           // steps completed (including those not yet checkpointed)
+  int64_t saved_steps_ = 0;     // steps in the last completed checkpoint
+  std::vector<double> repairs_;  // completion times (absolute clock) of node repairs, ascending
+  size_t repairs_done_ = 0;
+  ReplicationResult r_;
+  std::vector<JobEvent> events_;
+};
+
+std::unique_ptr<Message> Replication::wait(double duration) {
+  if (duration <= 0) return nullptr;
+  try {
+    return box_->get_unique<Message>(duration);
+  } catch (const simgrid::TimeoutException&) {
+    return nullptr;
+  }
+}
+
+void Replication::collect_repairs() {
+  const double t = sg4::Engine::get_clock();
+  while (repairs_done_ < repairs_.size() && repairs_[repairs_done_] <= t) {
+    ++repairs_done_;
+    ++spares_;  // a repaired node rejoins the pool (or fills the job's hole)
+  }
+}
+
+void Replication::on_interrupt(const Message& m) {
+  if (m.kind == Message::Kind::kMaintenance) {
+    ++r_.planned;
+    log("maintenance");
+    return;
+  }
+  ++r_.failures;
+  const std::string& name = rates_.names[static_cast<size_t>(m.category)];
+  ++r_.failures_by_category[name];
+  missing_nodes_ += m.nodes_down;
+  // Repair time is the same for every node, so completion times stay sorted.
+  for (int64_t i = 0; i < m.nodes_down; ++i) repairs_.push_back(sg4::Engine::get_clock() + s_.failures.repair_s);
+  char detail[128];
+  std::snprintf(detail, sizeof detail, "%s nodes_down=%lld", name.c_str(), static_cast<long long>(m.nodes_down));
+  log("failure", detail);
+}
+
+void Replication::recover(bool detected) {
+  // The phases of a recovery. Any failure during them (a node dying while the job restarts)
+  // sends the job back to detection; a repair message only refills the spare pool.
+  enum class Phase { kDetect, kNodes, kRestart, kReload, kDone } phase = detected ? Phase::kNodes : Phase::kDetect;
+  double remaining = s_.failures.detection_s;
+  while (phase != Phase::kDone) {
+    if (phase == Phase::kNodes) {
+      // Replace the missing nodes with spares; without enough spares wait for repairs.
+      collect_repairs();
+      const int64_t take = std::min(spares_, missing_nodes_);
+      spares_ -= take;
+      missing_nodes_ -= take;
+      r_.spares_used += take;
+      if (take > 0) log("spare_used", std::to_string(take));
+      if (missing_nodes_ > 0) {
+        const double t = sg4::Engine::get_clock();
+        auto msg = wait(repairs_[repairs_done_] - t);  // the next repair, unless a failure comes first
+        const double waited = sg4::Engine::get_clock() - t;
+        r_.wait_for_nodes_s += waited;
+        r_.recovery_s += waited;
+        if (msg) on_interrupt(*msg);
+        continue;
+      }
+      phase = Phase::kRestart;
+      remaining = s_.failures.restart_s;
+      continue;
+    }
+    const double t = sg4::Engine::get_clock();
+    auto msg = wait(remaining);
+    const double spent = sg4::Engine::get_clock() - t;
+    r_.recovery_s += spent;
+    if (msg) {
+      on_interrupt(*msg);
+      if (msg->kind == Message::Kind::kFailure) {
+        phase = Phase::kDetect;  // the restart itself failed: detect again
+        remaining = s_.failures.detection_s;
+      } else {
+        remaining -= spent;      // a maintenance notice while down costs nothing more
+      }
+      continue;
+    }
+    switch (phase) {
+      case Phase::kDetect:
+        log("detected");
+        phase = Phase::kNodes;
+        break;
+      case Phase::kRestart:
+        log("restarted");
+        phase = Phase::kReload;
+        remaining = ck_.reload_s;
+        break;
+      case Phase::kReload:
+        log("reloaded");
+        phase = Phase::kDone;
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+void Replication::job_actor() {
+  t0_ = sg4::Engine::get_clock();
+  box_->set_receiver(sg4::Actor::self());
+  // Launch: scheduling, process start and communicator set-up, as a restart.
+  {
+    const double t = sg4::Engine::get_clock();
+    recover(true);
+    r_.launch_s = sg4::Engine::get_clock() - t;
+    r_.recovery_s -= r_.launch_s;
+    log("launch_end");
+  }
+  // Training runs in checkpoint cycles: `steps_per_cycle` steps, then the checkpoint stall. The
+  // actor waits for a whole stretch of cycles at once (up to about an hour of simulated time, the
+  // resolution of the diurnal drift); an interruption inside the stretch is placed analytically
+  // in its cycle. The cost is therefore one event per stretch plus one per interruption.
+  const double step0_s = step_.time_s;
+  const int64_t steps_per_cycle =
+      std::max<int64_t>(1, static_cast<int64_t>(std::llround(ck_.interval_s / step0_s)));
+  while (steps_ < total_steps_) {
+    const double step_s = step_time_at(now() + 0.5 * kStretchS);
+    const double train_s = static_cast<double>(steps_per_cycle) * step_s;
+    const double cycle_s = train_s + ck_.stall_s;
+    const int64_t remaining = total_steps_ - steps_;
+    const int64_t cycles_left = (remaining + steps_per_cycle - 1) / steps_per_cycle;
+    const int64_t cycles = std::min<int64_t>(cycles_left, std::max<int64_t>(1, static_cast<int64_t>(kStretchS / cycle_s)));
+    const bool last = cycles == cycles_left;
+    // The final cycle of the run ends with the last token, not with a checkpoint.
+    const int64_t stretch_steps = last ? remaining : cycles * steps_per_cycle;
+    const double stretch_s = static_cast<double>(stretch_steps) * step_s +
+                             static_cast<double>(last ? cycles - 1 : cycles) * ck_.stall_s;
+    const double t = sg4::Engine::get_clock();
+    auto msg = wait(stretch_s);
+    const double elapsed = sg4::Engine::get_clock() - t;
+    if (!msg) {
+      const int64_t saves = last ? cycles - 1 : cycles;
+      steps_ += stretch_steps;
+      r_.checkpoint_s += static_cast<double>(saves) * ck_.stall_s;
+      r_.checkpoints += saves;
+      if (saves > 0) {
+        saved_steps_ = last ? steps_ - (stretch_steps - saves * steps_per_cycle) : steps_;
+        log("checkpoint", std::to_string(saves));
+      }
+      continue;
+    }
+    // Interrupted after `elapsed`: complete cycles, then training or stalling in the next one.
+    const int64_t done = std::min<int64_t>(static_cast<int64_t>(elapsed / cycle_s), last ? cycles - 1 : cycles);
+    const double into = elapsed - static_cast<double>(done) * cycle_s;
+    steps_ += done * steps_per_cycle;
+    r_.checkpoints += done;
+    r_.checkpoint_s += static_cast<double>(done) * ck_.stall_s;
+    if (done > 0) saved_steps_ = steps_;
+    double partial_s;  // training time of the interrupted cycle
+    if (into < train_s) {
+      const int64_t k = std::min<int64_t>(static_cast<int64_t>(into / step_s), total_steps_ - steps_);
+      steps_ += k;
+      partial_s = into;
+    } else {
+      steps_ += steps_per_cycle;   // trained the whole cycle, interrupted while saving it
+      partial_s = train_s;
+      r_.checkpoint_s += into - train_s;
+    }
+    on_interrupt(*msg);
+    if (msg->kind == Message::Kind::kMaintenance) {
+      // Planned: operators drain the job with a final checkpoint, nothing is lost but the
+      // interrupted step.
+      const double tm = sg4::Engine::get_clock();
+      sg4::this_actor::sleep_for(ck_.stall_s);
+      saved_steps_ = steps_;
+      ++r_.checkpoints;
+      r_.lost_work_s += partial_s - static_cast<double>(static_cast<int64_t>(partial_s / step_s)) * step_s;
+      sg4::this_actor::sleep_for(rates_.maintenance_duration_s);
+      r_.maintenance_s += sg4::Engine::get_clock() - tm;
+      recover(true);
+    } else {
+      // Unexpected: everything since the last completed checkpoint is redone.
+      const int64_t lost_steps = steps_ - saved_steps_;
+      const double counted = static_cast<double>(lost_steps) * step_s;
+      // Steps of earlier cycles in this stretch were saved; the lost time is the training of the
+      // interrupted cycle (whole steps and the partial one).
+      r_.lost_work_s += std::max(counted, 0.0) + (into < train_s ? into - static_cast<double>(static_cast<int64_t>(into / step_s)) * step_s : 0.0);
+      steps_ = saved_steps_;
+      recover(false);
+    }
+  }
+  r_.steps = steps_;
+  r_.wall_s = now();
+  log("end");
+}
+
+void Replication::injector_actor() {
+  if (!scripted_.empty()) {
+    const double start = sg4::Engine::get_clock();
+    for (double t : scripted_) {
+      sg4::this_actor::sleep_until(start + t);
+      box_->put_init(new Message{Message::Kind::kFailure, 0, 0}, 0)->detach();
+    }
+    return;
+  }
+  const size_t n = rates_.per_s.size();
+  if (rates_.total_per_s <= 0 || n == 0) return;
+  // Renewal process per category: next failure time of each.
+  std::vector<double> next(n);
+  auto draw = [&](size_t c) {
+    const double mean = 1.0 / rates_.per_s[c];
+    return s_.failures.distribution == config::InterArrival::kWeibull
+               ? rng_failures_.weibull(s_.failures.weibull_shape, mean)
+               : rng_failures_.exponential(rates_.per_s[c]);
+  };
+  for (size_t c = 0; c < n; ++c) next[c] = rates_.per_s[c] > 0 ? draw(c) : HUGE_VAL;
+  const double t0 = sg4::Engine::get_clock();
+  while (true) {
+    const size_t c = static_cast<size_t>(std::min_element(next.begin(), next.end()) - next.begin());
+    if (!std::isfinite(next[c])) return;
+    sg4::this_actor::sleep_until(t0 + next[c]);
+    next[c] += draw(c);
+    // Blast radius on the topology.
+    std::vector<sg4::Host*> down;
+    const int64_t nodes = static_cast<int64_t>(view_.nodes.size());
+    switch (rates_.scopes[c]) {
+      case config::FailureScope::kGpu:
+      case config::FailureScope::kNode:
+        down.push_back(view_.nodes[static_cast<size_t>(rng_nodes_.uniform_index(static_cast<uint64_t>(nodes)))]);
+        break;
+      case config::FailureScope::kSwitch: {
+        const int64_t per_leaf = std::max<int64_t>(1, view_.nodes_per_leaf);
+        const int64_t leaves = (nodes + per_leaf - 1) / per_leaf;
+        const int64_t leaf = static_cast<int64_t>(rng_nodes_.uniform_index(static_cast<uint64_t>(leaves)));
+        for (int64_t i = leaf * per_leaf; i < std::min(nodes, (leaf + 1) * per_leaf); ++i)
+          down.push_back(view_.nodes[static_cast<size_t>(i)]);
+        break;
+      }
+      case config::FailureScope::kJob:
+        break;
+    }
+    int64_t newly_down = 0;
+    for (sg4::Host* h : down) {
+      if (!h->is_on()) continue;
+      h->turn_off();
+      ++newly_down;
+      // Repair: the host comes back after the repair time (the job books it as a spare then).
+      sg4::Actor::create("repair", view_.controller, [this, h]() {
+        sg4::this_actor::sleep_for(s_.failures.repair_s);
+        h->turn_on();
+      })->daemonize();
+    }
+    auto* m = new Message{Message::Kind::kFailure, static_cast<int>(c), newly_down};
+    box_->put_init(m, 0)->detach();
+  }
+}
+
+void Replication::maintenance_actor() {
+  if (!s_.failures.planned_maintenance || rates_.maintenance_interval_s <= 0) return;
+  while (true) {
+    sg4::this_actor::sleep_for(rates_.maintenance_interval_s);
+    auto* m = new Message{Message::Kind::kMaintenance, -1, 0};
+    box_->put_init(m, 0)->detach();
+  }
+}
+
+ReplicationResult Replication::run(std::vector<JobEvent>* events) {
+  box_ = sg4::Mailbox::by_name("job");
+  sg4::Actor::create("training-job", view_.controller, [this]() { job_actor(); });
+  sg4::Actor::create("failure-injector", view_.controller, [this]() { injector_actor(); })->daemonize();
+  sg4::Actor::create("maintenance", view_.controller, [this]() { maintenance_actor(); })->daemonize();
+  platform::engine().run();
+  // Leave the platform as found for the next replication: every node on, no message pending.
+  for (sg4::Host* h : view_.nodes)
+    if (!h->is_on()) h->turn_on();
+  box_->set_receiver(nullptr);
+  while (!box_->empty()) box_->get_unique<Message>();
+  r_.productive_s = r_.wall_s - r_.launch_s - r_.recovery_s - r_.lost_work_s - r_.checkpoint_s - r_.maintenance_s;
+  if (events != nullptr) *events = std::move(events_);
+  return r_;
+}
+
+}  // namespace
+
+CheckpointModel checkpoint_model(const config::ScenarioSpec& s, double step_time_s, double mtbf_s) {
+  CheckpointModel c;
+  // bf16 weights (2 B) + fp32 master weights (4 B) + Adam first and second moments (8 B) per
+  // parameter, written once for the job (the optimizer state is sharded over DP).
+  const double params = workload::parameter_count(s.model);
+  c.size_bytes = 14.0 * params;
+  c.shard_bytes_per_gpu = c.size_bytes / static_cast<double>(s.gpus);
+  const int64_t gpn = s.platform.node.gpus_per_node;
+  const double nodes = static_cast<double>((s.gpus + gpn - 1) / gpn);
+  const double node_bw = s.checkpoint.node_bandwidth_bytes_per_s > 0 ? s.checkpoint.node_bandwidth_bytes_per_s
+                                                                      : kDefaultNodeWriteBytesPerS;
+  c.bandwidth_bytes_per_s = std::min(s.checkpoint.storage_bandwidth_bytes_per_s > 0
+                                         ? s.checkpoint.storage_bandwidth_bytes_per_s
+                                         : nodes * node_bw,
+                                     nodes * node_bw);
+  c.save_s = s.checkpoint.save_time_s > 0 ? s.checkpoint.save_time_s : c.size_bytes / c.bandwidth_bytes_per_s;
+  c.reload_s = c.size_bytes / c.bandwidth_bytes_per_s;
+  if (s.checkpoint.async) {
+    c.stall_s = s.checkpoint.async_stall_s > 0 ? s.checkpoint.async_stall_s : c.shard_bytes_per_gpu / kHostCopyBytesPerS;
+  } else {
+    c.stall_s = c.save_s;
+  }
+  switch (s.checkpoint.mode) {
+    case config::CheckpointSpec::Mode::kInterval:
+      c.interval_s = s.checkpoint.interval_s;
+      break;
+    case config::CheckpointSpec::Mode::kSteps:
+      c.interval_s = static_cast<double>(s.checkpoint.interval_steps) * step_time_s;
+      break;
+    case config::CheckpointSpec::Mode::kAuto:
+      c.interval_s = failures::daly_interval_s(c.stall_s, mtbf_s);
+      break;
+  }
+  if (s.checkpoint.async) c.interval_s = std::max(c.interval_s, c.save_s);  // a write must finish before the next
+  return c;
+}
+
+JobResult simulate_job(const config::ScenarioSpec& s, const step::StepProfile& step, const platform::ClusterView& view,
+                       const JobOptions& options) {
+  JobResult out;
+  const Rates rates = job_rates(s, options);
+  out.job_mtbf_s = rates.total_per_s > 0 ? 1.0 / rates.total_per_s : HUGE_VAL;
+  out.checkpoint = checkpoint_model(s, step.time_s, out.job_mtbf_s);
+  const double tokens_per_step = static_cast<double>(s.training.global_batch * s.model.seq_len);
+  out.total_steps = static_cast<int64_t>(std::ceil(s.training.tokens / tokens_per_step));
+  for (int64_t i = 0; i < options.replications; ++i) {
+    Replication rep(s, step, view, rates, out.checkpoint, out.total_steps, options.seed, i, options.timeline && i == 0,
+                    options.scripted_failures_s);
+    out.replications.push_back(rep.run(options.timeline && i == 0 ? &out.timeline : nullptr));
+  }
+  return out;
+}
+
+}  // namespace trainsim::job

@@ -1,0 +1,25 @@
+#include "sim/platform/engine.hpp"
+
+#include <simgrid/s4u.hpp>
+#include <xbt/log.h>
+
+#include <memory>
+
+namespace trainsim::platform {
+
+simgrid::s4u::Engine& engine() {
+  static std::unique_ptr<simgrid::s4u::Engine> instance;
+  if (!instance) {
+    static int argc = 1;
+    static char arg0[] = "trainsim";
+    static char* argv[] = {arg0, nullptr};
+    instance = std::make_unique<simgrid::s4u::Engine>(&argc, argv);
+    xbt_log_control_set("root.thresh:critical");
+    simgrid::s4u::Engine::set_config("network/model:CM02");
+    simgrid::s4u::Engine::set_config("network/crosstraffic:0");
+    simgrid::s4u::Engine::set_config("network/TCP-gamma:1e15");
+  }
+  return *instance;
+}
+
+}  // namespace trainsim::platform

@@ -1,0 +1,146 @@
+#include "sim/report/job_report.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <sstream>
+
+#include "sim/failures/model.hpp"
+#include "sim/report/json.hpp"
+
+namespace trainsim::report {
+namespace {
+
+constexpr double kDay = 86400.0, kHour = 3600.0;
+
+std::vector<double> collect(const job::JobResult& j, double (*f)(const job::ReplicationResult&)) {
+  std::vector<double> v;
+  v.reserve(j.replications.size());
+  for (const auto& r : j.replications) v.push_back(f(r));
+  return v;
+}
+
+double mean(const std::vector<double>& v) {
+  double s = 0;
+  for (double x : v) s += x;
+  return v.empty() ? 0 : s / static_cast<double>(v.size());
+}
+
+}  // namespace
+
+nlohmann::ordered_json run_to_json(const step::StepProfile& step, const job::JobResult& j,
+                                   const config::ScenarioSpec& sc, uint64_t seed) {
+  nlohmann::ordered_json doc = step_to_json(step, sc);
+  const auto wall = collect(j, [](const job::ReplicationResult& r) { return r.wall_s / kDay; });
+  const auto ettr = collect(j, [](const job::ReplicationResult& r) { return r.ettr(); });
+  nlohmann::ordered_json job;
+  job["wall_time_days"] = mean(wall);
+  job["productive_days"] = mean(collect(j, [](const job::ReplicationResult& r) { return r.productive_s / kDay; }));
+  job["ettr"] = mean(ettr);
+  job["failures"] = mean(collect(j, [](const job::ReplicationResult& r) { return static_cast<double>(r.failures); }));
+  job["failures_per_day"] =
+      mean(collect(j, [](const job::ReplicationResult& r) { return r.wall_s > 0 ? r.failures / (r.wall_s / kDay) : 0.0; }));
+  job["planned_interruptions"] =
+      mean(collect(j, [](const job::ReplicationResult& r) { return static_cast<double>(r.planned); }));
+  job["checkpoints"] = mean(collect(j, [](const job::ReplicationResult& r) { return static_cast<double>(r.checkpoints); }));
+  job["lost_work_hours"] = mean(collect(j, [](const job::ReplicationResult& r) { return r.lost_work_s / kHour; }));
+  job["restart_hours"] = mean(collect(j, [](const job::ReplicationResult& r) { return r.recovery_s / kHour; }));
+  job["wait_for_nodes_hours"] = mean(collect(j, [](const job::ReplicationResult& r) { return r.wait_for_nodes_s / kHour; }));
+  job["checkpoint_hours"] = mean(collect(j, [](const job::ReplicationResult& r) { return r.checkpoint_s / kHour; }));
+  job["maintenance_hours"] = mean(collect(j, [](const job::ReplicationResult& r) { return r.maintenance_s / kHour; }));
+  job["launch_hours"] = mean(collect(j, [](const job::ReplicationResult& r) { return r.launch_s / kHour; }));
+  job["spares_used"] = mean(collect(j, [](const job::ReplicationResult& r) { return static_cast<double>(r.spares_used); }));
+  job["effective_mfu"] = step.mfu * mean(ettr);
+  job["steps"] = j.total_steps;
+  job["mtbf_hours"] = j.job_mtbf_s / kHour;
+  // Failures by category: mean count per replication, categories in sorted order.
+  std::map<std::string, double> by;
+  for (const auto& r : j.replications)
+    for (const auto& [k, n] : r.failures_by_category) by[k] += static_cast<double>(n);
+  nlohmann::ordered_json cats = nlohmann::ordered_json::object();
+  for (const auto& [k, n] : by) cats[k] = n / static_cast<double>(j.replications.size());
+  job["failures_by_category"] = cats;
+  doc["job"] = job;
+
+  const failures::Summary e = failures::summarize(ettr), w = failures::summarize(wall);
+  nlohmann::ordered_json reps;
+  reps["n"] = j.replications.size();
+  reps["seed"] = seed;
+  reps["ettr_p5"] = e.p5;
+  reps["ettr_p50"] = e.p50;
+  reps["ettr_p95"] = e.p95;
+  reps["wall_time_days_p5"] = w.p5;
+  reps["wall_time_days_p50"] = w.p50;
+  reps["wall_time_days_p95"] = w.p95;
+  doc["replications"] = reps;
+
+  nlohmann::ordered_json ck;
+  ck["size_tb"] = j.checkpoint.size_bytes / 1e12;
+  ck["shard_gb_per_gpu"] = j.checkpoint.shard_bytes_per_gpu / 1e9;
+  ck["bandwidth_gb_per_s"] = j.checkpoint.bandwidth_bytes_per_s / 1e9;
+  ck["save_s"] = j.checkpoint.save_s;
+  ck["stall_s"] = j.checkpoint.stall_s;
+  ck["reload_s"] = j.checkpoint.reload_s;
+  ck["interval_s"] = j.checkpoint.interval_s;
+  doc["checkpoint"] = ck;
+  return doc;
+}
+
+std::string run_summary(const step::StepProfile& step, const job::JobResult& j, const config::ScenarioSpec& sc) {
+  const nlohmann::ordered_json d = run_to_json(step, j, sc, 0);
+  const auto& jb = d["job"];
+  const auto& rp = d["replications"];
+  std::ostringstream o;
+  char buf[256];
+  auto line = [&](const char* fmt, auto... args) {
+    std::snprintf(buf, sizeof buf, fmt, args...);
+    o << buf;
+  };
+  line("scenario        %s (%lld GPUs, %lld replications)\n", sc.name.c_str(), static_cast<long long>(sc.gpus),
+       static_cast<long long>(j.replications.size()));
+  line("wall time       %.2f days  (p5 %.2f, p95 %.2f)\n", jb["wall_time_days"].get<double>(),
+       rp["wall_time_days_p5"].get<double>(), rp["wall_time_days_p95"].get<double>());
+  line("ETTR            %.3f       (p5 %.3f, p50 %.3f, p95 %.3f)\n", jb["ettr"].get<double>(),
+       rp["ettr_p5"].get<double>(), rp["ettr_p50"].get<double>(), rp["ettr_p95"].get<double>());
+  line("MFU             %.1f %% per step, %.1f %% effective (x ETTR)\n", step.mfu * 100,
+       jb["effective_mfu"].get<double>() * 100);
+  line("step            %.3f s, %lld steps for %.3g tokens\n", step.time_s, static_cast<long long>(j.total_steps),
+       sc.training.tokens);
+  o << "\nwhere the time went (mean per replication)\n";
+  const double wall_h = jb["wall_time_days"].get<double>() * 24;
+  auto row = [&](const char* name, double hours) {
+    line("  %-22s %10.1f h  %5.1f %%\n", name, hours, wall_h > 0 ? 100 * hours / wall_h : 0.0);
+  };
+  row("productive training", jb["productive_days"].get<double>() * 24);
+  row("redone work (lost)", jb["lost_work_hours"].get<double>());
+  row("detect/restart/reload", jb["restart_hours"].get<double>() - jb["wait_for_nodes_hours"].get<double>());
+  row("waiting for nodes", jb["wait_for_nodes_hours"].get<double>());
+  row("checkpoint stalls", jb["checkpoint_hours"].get<double>());
+  row("planned maintenance", jb["maintenance_hours"].get<double>());
+  row("launch", jb["launch_hours"].get<double>());
+  line("\ninterruptions   %.1f unexpected (%.2f per day, job MTBF %.2f h), %.1f planned\n",
+       jb["failures"].get<double>(), jb["failures_per_day"].get<double>(), jb["mtbf_hours"].get<double>(),
+       jb["planned_interruptions"].get<double>());
+  std::vector<std::pair<double, std::string>> cats;
+  for (const auto& [k, v] : jb["failures_by_category"].items()) cats.emplace_back(v.get<double>(), k);
+  std::sort(cats.begin(), cats.end(), [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
+  for (const auto& [n, k] : cats) line("  %-30s %7.1f\n", k.c_str(), n);
+  line("checkpoints     %.0f of %.2f TB every %.1f min, stall %.1f s each, reload %.1f s\n",
+       jb["checkpoints"].get<double>(), j.checkpoint.size_bytes / 1e12, j.checkpoint.interval_s / 60,
+       j.checkpoint.stall_s, j.checkpoint.reload_s);
+  return o.str();
+}
+
+std::string timeline_csv(const std::vector<job::JobEvent>& events) {
+  std::ostringstream o;
+  o << "time_s,time_days,event,detail,steps\n";
+  char buf[256];
+  for (const auto& e : events) {
+    std::snprintf(buf, sizeof buf, "%.3f,%.6f,%s,%s,%lld\n", e.time_s, e.time_s / kDay, e.event.c_str(),
+                  e.detail.c_str(), static_cast<long long>(e.steps));
+    o << buf;
+  }
+  return o.str();
+}
+
+}  // namespace trainsim::report

@@ -1,0 +1,26 @@
+// Job-level report: the job.* and replications.* keys of design.md §6 (docs/outputs/job.md), the
+// terminal summary of `trainsim run`, and timeline.csv. Formats what sim/job computed.
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "sim/config/spec.hpp"
+#include "sim/job/job.hpp"
+#include "sim/step/step.hpp"
+
+namespace trainsim::report {
+
+// {"scenario", "step": {...step_to_json...}, "job": {...}, "replications": {...}, "checkpoint": {...},
+//  "failures": {...}}. job.* are means over replications.
+nlohmann::ordered_json run_to_json(const step::StepProfile& step, const job::JobResult& job,
+                                   const config::ScenarioSpec& scenario, uint64_t seed);
+
+// Days, ETTR, MFU first; then where the time went, failures by cause, checkpoints.
+std::string run_summary(const step::StepProfile& step, const job::JobResult& job, const config::ScenarioSpec& scenario);
+
+// timeline.csv: time_s,time_days,event,detail,steps (one row per job event of replication 0).
+std::string timeline_csv(const std::vector<job::JobEvent>& events);
+
+}  // namespace trainsim::report
