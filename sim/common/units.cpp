@@ -113,6 +113,10 @@ const std::vector<Unit>& units_of(Kind kind) {
   static const std::vector<Unit> kPriceUnits = make_price_units();
   // Money: the suffix form (25kUSD). The "$" prefix form uses kDollarSuffixes below.
   static const std::vector<Unit> kMoneyUnits = {{"USD", 1.0}, {"kUSD", 1e3}, {"MUSD", 1e6}, {"BUSD", 1e9}};
+  static const std::vector<Unit> kRateUnits = {{"/ns", 1e9},   {"/us", 1e6},          {"/\xC2\xB5s", 1e6},
+                                               {"/ms", 1e3},   {"/s", 1.0},           {"/min", 1.0 / 60.0},
+                                               {"/h", 1.0 / 3600.0}, {"/d", 1.0 / 86400.0}};
+  static const std::vector<Unit> kFractionUnits = {{"", 1.0}, {"%", 0.01}};
   static const std::vector<Unit> kCountUnits = {{"", 1.0},  {"k", 1e3}, {"K", 1e3},  {"M", 1e6},
                                                 {"B", 1e9}, {"G", 1e9}, {"T", 1e12}, {"P", 1e15}};
   switch (kind) {
@@ -134,6 +138,10 @@ const std::vector<Unit>& units_of(Kind kind) {
       return kPriceUnits;
     case Kind::kMoney:
       return kMoneyUnits;
+    case Kind::kRate:
+      return kRateUnits;
+    case Kind::kFraction:
+      return kFractionUnits;
     case Kind::kCount:
       break;
   }
@@ -230,6 +238,10 @@ std::string describe(Kind kind) {
       return "an amount of money with a unit (e.g. $25000, 25kUSD)";
     case Kind::kCount:
       return "a number (e.g. 2048, 15.6e12, 15.6T)";
+    case Kind::kRate:
+      return "a rate per time (e.g. 1.2e-4/h, 6.5e-3/d)";
+    case Kind::kFraction:
+      return "a fraction (e.g. 0.015 or 1.5%)";
   }
   return "a quantity";
 }
@@ -267,7 +279,8 @@ double parse(std::string_view text, Kind kind) {
   if (ec == std::errc::result_out_of_range) fail(kind, quoted + " (number out of range)");
   if (ec != std::errc() || ptr != number.data() + number.size()) fail(kind, quoted + " (not a number)");
 
-  const bool unit_optional = kind == Kind::kCount || (kind == Kind::kMoney && dollar_prefix);
+  const bool unit_optional =
+      kind == Kind::kCount || kind == Kind::kFraction || (kind == Kind::kMoney && dollar_prefix);
   if (unit.empty() && !unit_optional) fail(kind, "bare number " + std::string(s));
 
   const std::vector<Unit>& table =
@@ -276,6 +289,7 @@ double parse(std::string_view text, Kind kind) {
   if (u == nullptr || (dollar_prefix && kind == Kind::kPrice && unit.front() != '/')) {
     std::string detail = quoted + ": unknown unit '" + std::string(unit) + "'";
     if (kind == Kind::kTime && unit == "m") detail += " (write 'min' for minutes)";
+    if (kind == Kind::kRate && unit == "/m") detail += " (write '/min' for per minute)";
     detail +=
         " (accepted: " + (kind == Kind::kMoney && dollar_prefix ? join_names(table) : accepted_units(kind)) +
         ")";
@@ -316,6 +330,12 @@ std::string format(double value_si, Kind kind, int precision) {
       break;
     case Kind::kMoney:
       unit = "USD";
+      break;
+    case Kind::kRate:
+      unit = "/h", factor = 1.0 / 3600.0;
+      break;
+    case Kind::kFraction:
+      unit = "%", factor = 0.01;
       break;
     case Kind::kCount:
       break;

@@ -21,6 +21,8 @@ enum class Kind {
   kPrice,            // [$|USD ]number /kWh or /MWh, e.g. "0.083/kWh", "$0.083/kWh", "83 USD/MWh" -> USD/J
   kMoney,            // $25000, 25000USD, 25kUSD, 1.5MUSD -> USD
   kCount,            // plain number, optional SI multiplier suffix k M G T P (1000s) or exponent: "15.6T", "15.6e12"
+  kRate,             // events per time: number "/" time unit, /ns /us /ms /s /min /h /d: "1.2e-4/h" -> 1/s
+  kFraction,         // plain number, or a percentage "1.5%" -> 0.015 (range checks are the caller's)
 };
 
 // Human name of a kind and its accepted units, for "expected ..." messages.

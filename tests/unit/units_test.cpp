@@ -75,7 +75,14 @@ INSTANTIATE_TEST_SUITE_P(
         // count: plain, exponent, SI suffix
         ValidRow{"2048", Kind::kCount, 2048}, ValidRow{"15.6e12", Kind::kCount, 15.6e12},
         ValidRow{"15.6T", Kind::kCount, 15.6e12}, ValidRow{"16K", Kind::kCount, 16000},
-        ValidRow{"405B", Kind::kCount, 405e9}, ValidRow{"1E3", Kind::kCount, 1000}));
+        ValidRow{"405B", Kind::kCount, 405e9}, ValidRow{"1E3", Kind::kCount, 1000},
+        // rate: number "/" time unit, stored per second
+        ValidRow{"1.2e-4/h", Kind::kRate, 1.2e-4 / kHour}, ValidRow{"6.5e-3/d", Kind::kRate, 6.5e-3 / kDay},
+        ValidRow{"2 /min", Kind::kRate, 2 / kMin}, ValidRow{"0.5/s", Kind::kRate, 0.5},
+        ValidRow{"3/ms", Kind::kRate, 3000},
+        // fraction: plain number or percentage
+        ValidRow{"0.015", Kind::kFraction, 0.015}, ValidRow{"1.5%", Kind::kFraction, 0.015},
+        ValidRow{"2 %", Kind::kFraction, 0.02}, ValidRow{"0", Kind::kFraction, 0}));
 
 struct InvalidRow {
   const char* text;
@@ -141,7 +148,13 @@ INSTANTIATE_TEST_SUITE_P(
         InvalidRow{"$0.083USD/kWh", Kind::kPrice, "unknown unit"},
         InvalidRow{"$25kUSD", Kind::kMoney, "unknown unit 'kUSD'"},
         InvalidRow{"0.083/kW", Kind::kPrice, "unknown unit"},
-        InvalidRow{"400 Gb/s extra", Kind::kBandwidth, "unknown unit 'Gb/s extra'"}));
+        InvalidRow{"400 Gb/s extra", Kind::kBandwidth, "unknown unit 'Gb/s extra'"},
+        // rates: one grammar, number "/" time unit
+        InvalidRow{"1.2e-4", Kind::kRate, "a rate per time (e.g. 1.2e-4/h, 6.5e-3/d), got bare number 1.2e-4"},
+        InvalidRow{"6.5/1000d", Kind::kRate, "unknown unit '/1000d'"},
+        InvalidRow{"1/m", Kind::kRate, "write '/min' for per minute"},
+        InvalidRow{"1h", Kind::kRate, "unknown unit 'h'"},
+        InvalidRow{"1.5 percent", Kind::kFraction, "unknown unit 'percent'"}));
 
 TEST(Units, UnknownUnitListsAcceptedUnits) {
   try {
@@ -154,7 +167,8 @@ TEST(Units, UnknownUnitListsAcceptedUnits) {
 
 TEST(Units, DescribeNamesEveryKind) {
   for (Kind k : {Kind::kBytes, Kind::kBandwidth, Kind::kTime, Kind::kPower, Kind::kEnergy, Kind::kFlops,
-                 Kind::kCarbonIntensity, Kind::kPrice, Kind::kMoney, Kind::kCount}) {
+                 Kind::kCarbonIntensity, Kind::kPrice, Kind::kMoney, Kind::kCount, Kind::kRate,
+                 Kind::kFraction}) {
     EXPECT_FALSE(describe(k).empty());
     EXPECT_FALSE(accepted_units(k).empty());
   }
@@ -190,7 +204,8 @@ INSTANTIATE_TEST_SUITE_P(
         FormatRow{0.4 / 3.6e6, Kind::kCarbonIntensity, 3, "0.4 kg/kWh"},
         FormatRow{0.083 / 3.6e6, Kind::kPrice, 3, "0.083 USD/kWh"},
         FormatRow{25000, Kind::kMoney, 3, "25000 USD"}, FormatRow{15.6e12, Kind::kCount, 3, "15600000000000"},
-        FormatRow{0, Kind::kTime, 3, "0 s"}, FormatRow{-2.5, Kind::kTime, 2, "-2.5 s"}));
+        FormatRow{0, Kind::kTime, 3, "0 s"}, FormatRow{-2.5, Kind::kTime, 2, "-2.5 s"},
+        FormatRow{1.2e-4 / 3600, Kind::kRate, 3, "0.00012 /h"}, FormatRow{0.015, Kind::kFraction, 3, "1.5 %"}));
 
 TEST(Units, FormatNonFinite) {
   EXPECT_EQ(format(std::numeric_limits<double>::infinity(), Kind::kTime), "inf s");
