@@ -16,9 +16,13 @@
 //             parallelism tp = pp = cp = vpp = 1, dp = gpus / (tp*cp*pp), zero = 1,
 //             sequence_parallel = true, order = tp-cp-dp-pp; overlap tp_comm = false,
 //             grad_reduce = param_gather = true; checkpoint.interval = 30min,
-//             storage_bandwidth = the platform's, save_time = derived, async = false;
-//             failures absent = model none; rate_scale = 1, detection = 5min, restart = 10min,
-//             spare_nodes = 0; energy.pue = the platform's, carbon_intensity = price = 0;
+//             storage_bandwidth = the platform's, save_time = derived, async = false,
+//             async_stall = derived (job/), node_bandwidth = derived (job/);
+//             failures absent = model none; rate_scale = 1, job_mtbf = from the model,
+//             distribution = exponential, weibull_shape = 0.7, detection = 5min, restart = 10min,
+//             repair = 4h, spare_nodes = 0, planned_maintenance = true (a no-op without a
+//             preset or an interval), maintenance_interval / _duration = the preset's;
+//             drift.diurnal_amplitude = 0; energy.pue = the platform's, carbon_intensity = price = 0;
 //             simulation.seed = 1, replications = 1.
 #include "sim/config/loader.hpp"
 
@@ -59,8 +63,8 @@ const std::vector<std::string> kFabricKeys = {"topology",
 const std::vector<std::string> kStorageKeys = {"bandwidth"};
 const std::vector<std::string> kFacilityKeys = {"pue"};
 
-const std::vector<std::string> kScenarioKeys = {"name",       "platform", "gpus",   "model",     "training",
-                                                "checkpoint", "failures", "energy", "simulation"};
+const std::vector<std::string> kScenarioKeys = {"name",       "platform", "gpus",   "model",      "training",
+                                                "checkpoint", "failures", "energy", "simulation", "drift"};
 const std::vector<std::string> kPlatformRefKeys = {"file",   "name",    "nodes",   "node",
                                                    "fabric", "storage", "facility"};
 const std::vector<std::string> kModelDimKeys = {"layers",          "hidden", "ffn_hidden", "heads",
@@ -72,10 +76,23 @@ const std::vector<std::string> kTrainingKeys = {"tokens",    "global_batch", "mi
 const std::vector<std::string> kParallelismKeys = {
     "tp", "pp", "dp", "cp", "vpp", "zero", "sequence_parallel", "order"};
 const std::vector<std::string> kOverlapKeys = {"tp_comm", "grad_reduce", "param_gather"};
-const std::vector<std::string> kCheckpointKeys = {"interval", "steps", "storage_bandwidth", "save_time",
-                                                  "async"};
-const std::vector<std::string> kFailureKeys = {"model",     "rate_scale", "job_mtbf",
-                                               "detection", "restart",    "spare_nodes"};
+const std::vector<std::string> kCheckpointKeys = {"interval", "steps",       "storage_bandwidth", "save_time",
+                                                  "async",    "async_stall", "node_bandwidth"};
+const std::vector<std::string> kFailureKeys = {"model",
+                                               "rate_scale",
+                                               "job_mtbf",
+                                               "distribution",
+                                               "weibull_shape",
+                                               "detection",
+                                               "restart",
+                                               "repair",
+                                               "spare_nodes",
+                                               "planned_maintenance",
+                                               "maintenance_interval",
+                                               "maintenance_duration",
+                                               "categories"};
+const std::vector<std::string> kFailureCategoryKeys = {"name", "scope", "rate"};
+const std::vector<std::string> kDriftKeys = {"diurnal_amplitude"};
 const std::vector<std::string> kEnergyKeys = {"pue", "carbon_intensity", "price"};
 const std::vector<std::string> kSimulationKeys = {"seed", "replications"};
 
@@ -97,6 +114,11 @@ constexpr double kMinPue = 1.0;
 constexpr double kMaxPue = 3.0;
 constexpr double kDefaultCheckpointIntervalS = 1800;
 constexpr double kMaxDropout = 0.9;
+constexpr double kMinWeibullShape = 0.1;  // below: a heavier tail than any published fit (LANL ~0.7-0.8)
+constexpr double kMaxWeibullShape = 5.0;  // above: nearly periodic failures, not a failure process
+constexpr double kMaxDiurnalAmplitude = 0.5;
+// Failure models with a planned-maintenance preset (failures/model.cpp, preset_maintenance()).
+const std::vector<std::string> kMaintenancePresets = {"llama3"};
 
 std::string file_stem(const std::string& path) { return fs::path(path).stem().string(); }
 
@@ -406,6 +428,115 @@ void parse_training(const MapReader& t, int64_t gpus, TrainingSpec& tr) {
   }
 }
 
+// A failure category id: it names a report key (job.failures_by_category), so identifier characters.
+bool valid_category_name(const std::string& name) {
+  if (name.empty() || !(name[0] >= 'a' && name[0] <= 'z')) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+  });
+}
+
+// failures.categories (model: explicit): a non-empty list of {name, scope, rate} maps, rate in
+// failures per component of the scope per time ("1.2e-4/h").
+std::vector<FailureCategory> parse_failure_categories(const MapReader& f) {
+  const std::string expected = "a list of maps {name, scope, rate}";
+  const Value& list = f.require("categories", expected + " (model: explicit has no preset rates)");
+  const std::string key = f.dotted("categories");
+  ReadContext& ctx = f.context();
+  ctx.record(key, list.loc, true);
+  if (list.type != Value::Type::kSequence) {
+    f.fail("categories", "expected " + expected + ", got " + describe_value(list));
+  }
+  if (list.items.empty()) f.fail("categories", "expected at least one category, got an empty list");
+  std::vector<FailureCategory> out;
+  std::vector<SourceLoc> name_locs;
+  for (size_t i = 0; i < list.items.size(); ++i) {
+    const MapReader c(ctx, list.items[i], key + "[" + std::to_string(i) + "]", kFailureCategoryKeys);
+    FailureCategory cat;
+    cat.name = c.required_string("name");
+    if (!valid_category_name(cat.name)) {
+      c.fail("name", "expected a category id (lowercase letters, digits, '_', '-', starting with a letter), got '" +
+                         cat.name + "'");
+    }
+    for (size_t j = 0; j < out.size(); ++j) {
+      if (out[j].name != cat.name) continue;
+      const std::string where =
+          name_locs[j].line > 0 ? " (first at line " + std::to_string(name_locs[j].line) + ")" : "";
+      c.fail("name", "duplicate category name '" + cat.name + "'" + where);
+    }
+    c.require("scope", "one of gpu | node | switch | job");
+    const std::string scope = *c.choice("scope", {"gpu", "node", "switch", "job"});
+    cat.scope = scope == "gpu"      ? FailureScope::kGpu
+                : scope == "node"   ? FailureScope::kNode
+                : scope == "switch" ? FailureScope::kSwitch
+                                    : FailureScope::kJob;
+    cat.rate_per_component_s = c.required_quantity("rate", Kind::kRate, Sign::kPositive);
+    name_locs.push_back(c.loc("name"));
+    out.push_back(std::move(cat));
+  }
+  return out;
+}
+
+void parse_failures(const MapReader& f, FailureSpec& fl) {
+  f.require("model", "one of llama3 | meta-rsc | none | explicit");
+  fl.model = *f.choice("model", {"llama3", "meta-rsc", "none", "explicit"});
+  if (fl.model == "explicit") {
+    fl.categories = parse_failure_categories(f);
+  } else if (f.has("categories")) {
+    f.fail("categories", "categories are read only with model: explicit (model is '" + fl.model + "')",
+           {"model '" + fl.model + "' brings its own categories; docs/models/failures.md lists them"});
+  }
+  fl.rate_scale = f.number("rate_scale", 0.0, 1e6).value_or(1.0);
+  fl.job_mtbf_s = f.quantity("job_mtbf", Kind::kTime, Sign::kPositive).value_or(0);
+  if (fl.job_mtbf_s > 0 && fl.model == "none") {
+    f.fail("job_mtbf", "model none has no failure categories to rescale",
+           {"job_mtbf keeps the model's category proportions and fixes their total; for a single process "
+            "use model: explicit with one category, e.g. {name: node, scope: node, rate: 1/d}"});
+  }
+  if (fl.job_mtbf_s > 0 && fl.rate_scale != 1.0) {
+    f.fail("rate_scale", "give either rate_scale or job_mtbf, not both: job_mtbf fixes the job's MTBF");
+  }
+  const std::string dist = f.choice("distribution", {"exponential", "weibull"}).value_or("exponential");
+  fl.distribution = dist == "weibull" ? InterArrival::kWeibull : InterArrival::kExponential;
+  if (f.has("weibull_shape") && fl.distribution != InterArrival::kWeibull) {
+    f.fail("weibull_shape", "weibull_shape applies only with distribution: weibull (distribution is " + dist + ")");
+  }
+  fl.weibull_shape = f.number("weibull_shape", kMinWeibullShape, kMaxWeibullShape).value_or(fl.weibull_shape);
+  fl.detection_s = f.quantity("detection", Kind::kTime, Sign::kNonNegative).value_or(fl.detection_s);
+  fl.restart_s = f.quantity("restart", Kind::kTime, Sign::kNonNegative).value_or(fl.restart_s);
+  fl.repair_s = f.quantity("repair", Kind::kTime, Sign::kNonNegative).value_or(fl.repair_s);
+  fl.spare_nodes = f.integer("spare_nodes", 0, kMaxNodes).value_or(0);
+
+  fl.planned_maintenance = f.boolean("planned_maintenance").value_or(fl.planned_maintenance);
+  fl.maintenance_interval_s = f.quantity("maintenance_interval", Kind::kTime, Sign::kPositive).value_or(0);
+  fl.maintenance_duration_s =
+      f.quantity("maintenance_duration", Kind::kTime, Sign::kNonNegative).value_or(0);
+  for (const char* k : {"maintenance_interval", "maintenance_duration"}) {
+    if (!fl.planned_maintenance && f.has(k)) {
+      f.fail(k, std::string(k) + " is set but planned_maintenance is false");
+    }
+  }
+  const bool has_preset = std::find(kMaintenancePresets.begin(), kMaintenancePresets.end(), fl.model) !=
+                          kMaintenancePresets.end();
+  const bool asked = f.has("maintenance_duration") || (f.has("planned_maintenance") && fl.planned_maintenance);
+  if (asked && !has_preset && fl.maintenance_interval_s == 0) {
+    f.fail(f.has("maintenance_duration") ? "maintenance_duration" : "planned_maintenance",
+           "planned maintenance needs failures.maintenance_interval: model '" + fl.model +
+               "' has no planned-maintenance preset",
+           {"presets with planned maintenance: " + join(kMaintenancePresets)});
+  }
+}
+
+// A fraction in [0, max]: a plain number or a percentage ("0.015", "1.5%").
+std::optional<double> fraction(const MapReader& m, const std::string& key, double max) {
+  const std::optional<double> x = m.quantity(key, Kind::kFraction, Sign::kNonNegative);
+  if (x && *x > max) {
+    m.fail(key, "expected a fraction in [0, " + units::format(max, Kind::kCount) +
+                    "] (a plain number or a percentage, e.g. 0.015 or 1.5%), got " + m.find(key)->scalar);
+  }
+  return x;
+}
+
 void parse_job_sections(const MapReader& r, ScenarioSpec& sc) {
   if (const std::optional<MapReader> c = r.map("checkpoint", kCheckpointKeys)) {
     CheckpointSpec& ck = sc.checkpoint;
@@ -427,19 +558,19 @@ void parse_job_sections(const MapReader& r, ScenarioSpec& sc) {
         c->quantity("storage_bandwidth", Kind::kBandwidth, Sign::kPositive).value_or(0);
     ck.save_time_s = c->quantity("save_time", Kind::kTime, Sign::kPositive).value_or(0);
     ck.async = c->boolean("async").value_or(false);
+    if (c->has("async_stall") && !ck.async) {
+      c->fail("async_stall", "async_stall applies only with async: true (a blocking save stalls for the whole save)");
+    }
+    ck.async_stall_s = c->quantity("async_stall", Kind::kTime, Sign::kPositive).value_or(0);
+    ck.node_bandwidth_bytes_per_s = c->quantity("node_bandwidth", Kind::kBandwidth, Sign::kPositive).value_or(0);
   } else {
     sc.checkpoint.interval_s = kDefaultCheckpointIntervalS;
   }
 
-  if (const std::optional<MapReader> f = r.map("failures", kFailureKeys)) {
-    FailureSpec& fl = sc.failures;
-    f->require("model", "one of llama3 | meta-rsc | none");
-    fl.model = *f->choice("model", {"llama3", "meta-rsc", "none"});
-    fl.rate_scale = f->number("rate_scale", 0.0, 1e6).value_or(1.0);
-    fl.job_mtbf_s = f->quantity("job_mtbf", Kind::kTime, Sign::kPositive).value_or(0);
-    fl.detection_s = f->quantity("detection", Kind::kTime, Sign::kNonNegative).value_or(fl.detection_s);
-    fl.restart_s = f->quantity("restart", Kind::kTime, Sign::kNonNegative).value_or(fl.restart_s);
-    fl.spare_nodes = f->integer("spare_nodes", 0, kMaxNodes).value_or(0);
+  if (const std::optional<MapReader> f = r.map("failures", kFailureKeys)) parse_failures(*f, sc.failures);
+
+  if (const std::optional<MapReader> d = r.map("drift", kDriftKeys)) {
+    sc.drift.diurnal_amplitude = fraction(*d, "diurnal_amplitude", kMaxDiurnalAmplitude).value_or(0);
   }
 
   if (const std::optional<MapReader> e = r.map("energy", kEnergyKeys)) {

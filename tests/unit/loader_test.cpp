@@ -623,7 +623,7 @@ INSTANTIATE_TEST_SUITE_P(
         RuleRow{"failure_model",
                 {"failures.model=weibull"},
                 "--set failures.model=weibull",
-                "failures.model: expected one of llama3 | meta-rsc | none, got 'weibull'",
+                "failures.model: expected one of llama3 | meta-rsc | none | explicit, got 'weibull'",
                 ""},
         RuleRow{"attention",
                 {"training.attention=paged"},
@@ -660,6 +660,59 @@ TEST(Loader, ValidOverrides) {
             100000);
   // Later overrides win.
   EXPECT_EQ(load_scenario(kGood, overrides({"simulation.seed=5", "simulation.seed=7"})).simulation.seed, 7u);
+}
+
+// Job-level keys (issue 3): defaults, SI conversion, explicit categories, drift as a fraction.
+TEST(Loader, JobLevelKeys) {
+  const ScenarioSpec d = load_scenario(kGood);
+  EXPECT_EQ(d.failures.distribution, InterArrival::kExponential);
+  EXPECT_EQ(d.failures.repair_s, 4 * 3600.0);
+  EXPECT_TRUE(d.failures.planned_maintenance);
+  EXPECT_EQ(d.failures.maintenance_interval_s, 0);
+  EXPECT_TRUE(d.failures.categories.empty());  // presets are expanded by failures/, not here
+  EXPECT_EQ(d.checkpoint.async_stall_s, 0);
+  EXPECT_EQ(d.drift.diurnal_amplitude, 0);
+
+  const ScenarioSpec s = load_scenario(
+      kGood, overrides({"failures.distribution=weibull", "failures.weibull_shape=0.75", "failures.repair=2h",
+                        "failures.maintenance_interval=1d", "failures.maintenance_duration=20min",
+                        "checkpoint.async=true", "checkpoint.async_stall=1.5s", "checkpoint.node_bandwidth=200Gb/s",
+                        "drift.diurnal_amplitude=1.5%"}));
+  EXPECT_EQ(s.failures.distribution, InterArrival::kWeibull);
+  EXPECT_EQ(s.failures.weibull_shape, 0.75);
+  EXPECT_EQ(s.failures.repair_s, 7200);
+  EXPECT_EQ(s.failures.maintenance_interval_s, 86400);
+  EXPECT_EQ(s.failures.maintenance_duration_s, 1200);
+  EXPECT_EQ(s.checkpoint.async_stall_s, 1.5);
+  EXPECT_EQ(s.checkpoint.node_bandwidth_bytes_per_s, 25e9);
+  EXPECT_NEAR(s.drift.diurnal_amplitude, 0.015, 1e-15);
+  EXPECT_NEAR(load_scenario(kGood, overrides({"drift.diurnal_amplitude=0.02"})).drift.diurnal_amplitude, 0.02,
+              1e-15);
+
+  const ScenarioSpec ex = load_scenario(
+      kGood, overrides({"failures.model=explicit",
+                        "failures.categories=[{name: gpu, scope: gpu, rate: 2.5e-5/h}, {name: leaf, scope: switch, "
+                        "rate: 1e-3/d}, {name: nccl-hang, scope: job, rate: 0.1/d}, {name: host, scope: node, "
+                        "rate: 3/min}]"}));
+  ASSERT_EQ(ex.failures.categories.size(), 4u);
+  EXPECT_EQ(ex.failures.categories[0].name, "gpu");
+  EXPECT_EQ(ex.failures.categories[0].scope, FailureScope::kGpu);
+  EXPECT_NEAR(ex.failures.categories[0].rate_per_component_s, 2.5e-5 / 3600, 1e-20);
+  EXPECT_EQ(ex.failures.categories[1].scope, FailureScope::kSwitch);
+  EXPECT_NEAR(ex.failures.categories[1].rate_per_component_s, 1e-3 / 86400, 1e-20);
+  EXPECT_EQ(ex.failures.categories[2].scope, FailureScope::kJob);
+  EXPECT_EQ(ex.failures.categories[3].scope, FailureScope::kNode);
+  EXPECT_NEAR(ex.failures.categories[3].rate_per_component_s, 0.05, 1e-15);
+  // A --set value's errors point to the override.
+  EXPECT_EQ(error_of([] {
+              load_scenario(kGood, overrides({"failures.model=explicit",
+                                              "failures.categories=[{name: gpu, scope: gpu, rate: 1e-5}]"}));
+            }).rfind("--set failures.categories=[{name: gpu, scope: gpu, rate: 1e-5}]: error: "
+                     "failures.categories[0].rate: expected a rate per time",
+                     0),
+            0u);
+  // job_mtbf with a preset and the file's rate_scale: 1.0 is fine.
+  EXPECT_EQ(load_scenario(kGood, overrides({"failures.job_mtbf=3h"})).failures.job_mtbf_s, 10800);
 }
 
 // --------------------------------------------------------------------------------- misc API
