@@ -130,6 +130,10 @@ ClusterView build_platform(const config::PlatformSpec& spec, int64_t nodes_used,
   // The job controller (scheduler, training-job actor): outside the fabric, never turned off.
   view.controller = root->create_host("controller", 1e9);
   view.controller->seal();
+  sg4::Link* ctl = root->create_link("controller/loopback", 1e12);
+  ctl->seal();
+  root->add_route(view.controller->get_netpoint(), view.controller->get_netpoint(), nullptr, nullptr,
+                  {sg4::LinkInRoute(ctl)}, false);
   view.nodes_per_leaf = p_nodes_per_leaf(spec);
   root->seal();
   return view;
