@@ -113,9 +113,9 @@ const std::vector<Unit>& units_of(Kind kind) {
   static const std::vector<Unit> kPriceUnits = make_price_units();
   // Money: the suffix form (25kUSD). The "$" prefix form uses kDollarSuffixes below.
   static const std::vector<Unit> kMoneyUnits = {{"USD", 1.0}, {"kUSD", 1e3}, {"MUSD", 1e6}, {"BUSD", 1e9}};
-  static const std::vector<Unit> kRateUnits = {{"/ns", 1e9},   {"/us", 1e6},          {"/\xC2\xB5s", 1e6},
-                                               {"/ms", 1e3},   {"/s", 1.0},           {"/min", 1.0 / 60.0},
-                                               {"/h", 1.0 / 3600.0}, {"/d", 1.0 / 86400.0}};
+  static const std::vector<Unit> kRateUnits = {
+      {"/ns", 1e9}, {"/us", 1e6},         {"/\xC2\xB5s", 1e6},  {"/ms", 1e3},
+      {"/s", 1.0},  {"/min", 1.0 / 60.0}, {"/h", 1.0 / 3600.0}, {"/d", 1.0 / 86400.0}};
   static const std::vector<Unit> kFractionUnits = {{"", 1.0}, {"%", 0.01}};
   static const std::vector<Unit> kCountUnits = {{"", 1.0},  {"k", 1e3}, {"K", 1e3},  {"M", 1e6},
                                                 {"B", 1e9}, {"G", 1e9}, {"T", 1e12}, {"P", 1e15}};

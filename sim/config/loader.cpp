@@ -455,8 +455,9 @@ std::vector<FailureCategory> parse_failure_categories(const MapReader& f) {
     FailureCategory cat;
     cat.name = c.required_string("name");
     if (!valid_category_name(cat.name)) {
-      c.fail("name", "expected a category id (lowercase letters, digits, '_', '-', starting with a letter), got '" +
-                         cat.name + "'");
+      c.fail("name",
+             "expected a category id (lowercase letters, digits, '_', '-', starting with a letter), got '" +
+                 cat.name + "'");
     }
     for (size_t j = 0; j < out.size(); ++j) {
       if (out[j].name != cat.name) continue;
@@ -499,7 +500,8 @@ void parse_failures(const MapReader& f, FailureSpec& fl) {
   const std::string dist = f.choice("distribution", {"exponential", "weibull"}).value_or("exponential");
   fl.distribution = dist == "weibull" ? InterArrival::kWeibull : InterArrival::kExponential;
   if (f.has("weibull_shape") && fl.distribution != InterArrival::kWeibull) {
-    f.fail("weibull_shape", "weibull_shape applies only with distribution: weibull (distribution is " + dist + ")");
+    f.fail("weibull_shape",
+           "weibull_shape applies only with distribution: weibull (distribution is " + dist + ")");
   }
   fl.weibull_shape = f.number("weibull_shape", kMinWeibullShape, kMaxWeibullShape).value_or(fl.weibull_shape);
   fl.detection_s = f.quantity("detection", Kind::kTime, Sign::kNonNegative).value_or(fl.detection_s);
@@ -509,8 +511,7 @@ void parse_failures(const MapReader& f, FailureSpec& fl) {
 
   fl.planned_maintenance = f.boolean("planned_maintenance").value_or(fl.planned_maintenance);
   fl.maintenance_interval_s = f.quantity("maintenance_interval", Kind::kTime, Sign::kPositive).value_or(0);
-  fl.maintenance_duration_s =
-      f.quantity("maintenance_duration", Kind::kTime, Sign::kNonNegative).value_or(0);
+  fl.maintenance_duration_s = f.quantity("maintenance_duration", Kind::kTime, Sign::kNonNegative).value_or(0);
   for (const char* k : {"maintenance_interval", "maintenance_duration"}) {
     if (!fl.planned_maintenance && f.has(k)) {
       f.fail(k, std::string(k) + " is set but planned_maintenance is false");
@@ -518,7 +519,8 @@ void parse_failures(const MapReader& f, FailureSpec& fl) {
   }
   const bool has_preset = std::find(kMaintenancePresets.begin(), kMaintenancePresets.end(), fl.model) !=
                           kMaintenancePresets.end();
-  const bool asked = f.has("maintenance_duration") || (f.has("planned_maintenance") && fl.planned_maintenance);
+  const bool asked =
+      f.has("maintenance_duration") || (f.has("planned_maintenance") && fl.planned_maintenance);
   if (asked && !has_preset && fl.maintenance_interval_s == 0) {
     f.fail(f.has("maintenance_duration") ? "maintenance_duration" : "planned_maintenance",
            "planned maintenance needs failures.maintenance_interval: model '" + fl.model +
@@ -559,10 +561,12 @@ void parse_job_sections(const MapReader& r, ScenarioSpec& sc) {
     ck.save_time_s = c->quantity("save_time", Kind::kTime, Sign::kPositive).value_or(0);
     ck.async = c->boolean("async").value_or(false);
     if (c->has("async_stall") && !ck.async) {
-      c->fail("async_stall", "async_stall applies only with async: true (a blocking save stalls for the whole save)");
+      c->fail("async_stall",
+              "async_stall applies only with async: true (a blocking save stalls for the whole save)");
     }
     ck.async_stall_s = c->quantity("async_stall", Kind::kTime, Sign::kPositive).value_or(0);
-    ck.node_bandwidth_bytes_per_s = c->quantity("node_bandwidth", Kind::kBandwidth, Sign::kPositive).value_or(0);
+    ck.node_bandwidth_bytes_per_s =
+        c->quantity("node_bandwidth", Kind::kBandwidth, Sign::kPositive).value_or(0);
   } else {
     sc.checkpoint.interval_s = kDefaultCheckpointIntervalS;
   }

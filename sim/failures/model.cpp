@@ -117,7 +117,8 @@ std::vector<FailureCategory> preset_categories(const std::string& model) {
   } else if (model == "meta-rsc") {
     out.push_back(FailureCategory{"node", FailureScope::kNode, kRscNodeFailuresPerNodeDay / kDayS});
   } else if (model != "none" && model != "explicit") {
-    throw std::invalid_argument("unknown failure model '" + model + "' (llama3 | meta-rsc | none | explicit)");
+    throw std::invalid_argument("unknown failure model '" + model +
+                                "' (llama3 | meta-rsc | none | explicit)");
   }
   return out;
 }
@@ -131,8 +132,8 @@ int64_t job_leaf_switches(const config::ScenarioSpec& s) {
   const config::PlatformSpec& p = s.platform;
   const int64_t gpn = std::max<int64_t>(1, p.node.gpus_per_node);
   const int64_t nodes = (s.gpus + gpn - 1) / gpn;
-  const int64_t per_group =
-      p.fabric.gpus_per_leaf > 0 ? std::max<int64_t>(1, p.fabric.gpus_per_leaf / gpn) : kDefaultNodesPerLeafGroup;
+  const int64_t per_group = p.fabric.gpus_per_leaf > 0 ? std::max<int64_t>(1, p.fabric.gpus_per_leaf / gpn)
+                                                       : kDefaultNodesPerLeafGroup;
   const int64_t groups = (nodes + per_group - 1) / per_group;
   // A rail-optimised leaf group has one leaf switch per rail (NIC index): dgx-h100's 256-GPU group
   // is 8 rail leaves. A fat-tree group is one top-of-rack switch.
@@ -173,8 +174,9 @@ JobFailureRates job_rates(const config::ScenarioSpec& s) {
   double factor = s.failures.rate_scale;
   if (s.failures.job_mtbf_s > 0) {
     if (!(unscaled_total > 0)) {
-      throw std::invalid_argument("failures.job_mtbf needs a failure model with non-zero category rates (model '" +
-                                  s.failures.model + "')");
+      throw std::invalid_argument(
+          "failures.job_mtbf needs a failure model with non-zero category rates (model '" + s.failures.model +
+          "')");
     }
     factor = 1.0 / (s.failures.job_mtbf_s * unscaled_total);
   }

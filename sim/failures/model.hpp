@@ -53,8 +53,8 @@ struct Rate {
 };
 
 struct JobFailureRates {
-  std::vector<Rate> rates;          // in category order
-  double total_per_s = 0;           // sum of rates[i].per_s
+  std::vector<Rate> rates;  // in category order
+  double total_per_s = 0;   // sum of rates[i].per_s
 };
 
 // Job-level rate of every category: rate_per_component x components x failures.rate_scale.

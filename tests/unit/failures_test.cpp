@@ -1,8 +1,6 @@
 // sim/failures/model: presets against their sources (Llama 3 Table 5, Meta RSC), scaling with the
 // job's components, job_mtbf and rate_scale, maintenance, the random source, Daly, summaries.
 // No SimGrid engine.
-#include "sim/failures/model.hpp"
-
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -13,6 +11,7 @@
 #include <vector>
 
 #include "sim/config/loader.hpp"
+#include "sim/failures/model.hpp"
 #include "tests/unit/test_files.hpp"
 
 namespace trainsim::failures {
@@ -64,7 +63,8 @@ constexpr uint64_t kGoldenFirst = 0xCCEB269D5854D0D1ULL;  // independent Python 
 
 // The Llama 3 job on twice / eight times the GPUs: the platform grows with it, DP absorbs the GPUs.
 const std::vector<std::string> k32k = {"platform.nodes=4096", "gpus=32768", "training.parallelism.dp=256"};
-const std::vector<std::string> k131k = {"platform.nodes=16384", "gpus=131072", "training.parallelism.dp=1024"};
+const std::vector<std::string> k131k = {"platform.nodes=16384", "gpus=131072",
+                                        "training.parallelism.dp=1024"};
 
 // Llama 3 Table 5 (arXiv:2407.21783), counts and the scope each row scales with.
 struct Table5Row {
@@ -159,12 +159,13 @@ TEST(FailurePresets, Llama3ScalesWithComponentsNotTheJobPart) {
 }
 
 TEST(FailurePresets, MetaRscMttfMatchesKokolis) {
-  SCOPED_TRACE("Kokolis et al. HPCA'25: MTTF = 1 / (nodes x 6.5 / 1000 node-days): 1.8 h at 16K, 0.23 h at 131K");
+  SCOPED_TRACE(
+      "Kokolis et al. HPCA'25: MTTF = 1 / (nodes x 6.5 / 1000 node-days): 1.8 h at 16K, 0.23 h at 131K");
   const ScenarioSpec s16 = load({"failures.model=meta-rsc"});
   const ScenarioSpec s131 = load(concat_sets(k131k, {"failures.model=meta-rsc"}));
   const double m16_h = job_mttf_s(s16) / kHourS;
   const double m131_h = job_mttf_s(s131) / kHourS;
-  EXPECT_NEAR(m16_h, 24.0 / (2048 * 6.5e-3), 1e-9);  // 1.803 h
+  EXPECT_NEAR(m16_h, 24.0 / (2048 * 6.5e-3), 1e-9);    // 1.803 h
   EXPECT_NEAR(m131_h, 24.0 / (16384 * 6.5e-3), 1e-9);  // 0.2254 h
   EXPECT_NEAR(m16_h / 1.8, 1.0, 0.05);
   EXPECT_NEAR(m131_h / 0.23, 1.0, 0.05);
@@ -202,7 +203,8 @@ TEST(FailureRates, RateScaleMultipliesEveryCategory) {
 
 TEST(FailureRates, JobMtbfFixesTheTotalAndKeepsProportions) {
   const JobFailureRates base = job_rates(load());
-  for (const std::string& set : {std::string("failures.job_mtbf=3h"), std::string("failures.job_mtbf=20min")}) {
+  for (const std::string& set :
+       {std::string("failures.job_mtbf=3h"), std::string("failures.job_mtbf=20min")}) {
     SCOPED_TRACE(set);
     const ScenarioSpec s = load({set});
     const JobFailureRates r = job_rates(s);
@@ -219,7 +221,8 @@ TEST(FailureRates, JobMtbfFixesTheTotalAndKeepsProportions) {
 
 TEST(FailureRates, LeafSwitchesFollowTheFabric) {
   // dgx-h100 (tests/inputs/good_scenario.yaml): rail-fat-tree, 256 GPUs per leaf group, 8 rails.
-  const ScenarioSpec dgx = config::load_scenario(std::string(TRAINSIM_TEST_DIR) + "/inputs/good_scenario.yaml");
+  const ScenarioSpec dgx =
+      config::load_scenario(std::string(TRAINSIM_TEST_DIR) + "/inputs/good_scenario.yaml");
   ASSERT_EQ(dgx.gpus, 1024);
   EXPECT_EQ(job_leaf_switches(dgx), 4 * 8);  // 4 groups of 32 nodes, one leaf per rail
   ScenarioSpec s = dgx;
@@ -239,7 +242,8 @@ TEST(FailureMaintenance, PresetAndOverrides) {
   EXPECT_EQ(m.duration_s, 0);
   EXPECT_EQ(maintenance(load({"failures.planned_maintenance=false"})).interval_s, 0);
   EXPECT_EQ(maintenance(load({"failures.model=meta-rsc"})).interval_s, 0);
-  const Maintenance o = maintenance(load({"failures.maintenance_interval=1d", "failures.maintenance_duration=30min"}));
+  const Maintenance o =
+      maintenance(load({"failures.maintenance_interval=1d", "failures.maintenance_duration=30min"}));
   EXPECT_EQ(o.interval_s, kDayS);
   EXPECT_EQ(o.duration_s, 1800);
   const Maintenance rsc = maintenance(load({"failures.model=meta-rsc", "failures.maintenance_interval=7d"}));

@@ -676,8 +676,8 @@ TEST(Loader, JobLevelKeys) {
   const ScenarioSpec s = load_scenario(
       kGood, overrides({"failures.distribution=weibull", "failures.weibull_shape=0.75", "failures.repair=2h",
                         "failures.maintenance_interval=1d", "failures.maintenance_duration=20min",
-                        "checkpoint.async=true", "checkpoint.async_stall=1.5s", "checkpoint.node_bandwidth=200Gb/s",
-                        "drift.diurnal_amplitude=1.5%"}));
+                        "checkpoint.async=true", "checkpoint.async_stall=1.5s",
+                        "checkpoint.node_bandwidth=200Gb/s", "drift.diurnal_amplitude=1.5%"}));
   EXPECT_EQ(s.failures.distribution, InterArrival::kWeibull);
   EXPECT_EQ(s.failures.weibull_shape, 0.75);
   EXPECT_EQ(s.failures.repair_s, 7200);
@@ -690,10 +690,11 @@ TEST(Loader, JobLevelKeys) {
               1e-15);
 
   const ScenarioSpec ex = load_scenario(
-      kGood, overrides({"failures.model=explicit",
-                        "failures.categories=[{name: gpu, scope: gpu, rate: 2.5e-5/h}, {name: leaf, scope: switch, "
-                        "rate: 1e-3/d}, {name: nccl-hang, scope: job, rate: 0.1/d}, {name: host, scope: node, "
-                        "rate: 3/min}]"}));
+      kGood,
+      overrides({"failures.model=explicit",
+                 "failures.categories=[{name: gpu, scope: gpu, rate: 2.5e-5/h}, {name: leaf, scope: switch, "
+                 "rate: 1e-3/d}, {name: nccl-hang, scope: job, rate: 0.1/d}, {name: host, scope: node, "
+                 "rate: 3/min}]"}));
   ASSERT_EQ(ex.failures.categories.size(), 4u);
   EXPECT_EQ(ex.failures.categories[0].name, "gpu");
   EXPECT_EQ(ex.failures.categories[0].scope, FailureScope::kGpu);
@@ -707,9 +708,10 @@ TEST(Loader, JobLevelKeys) {
   EXPECT_EQ(error_of([] {
               load_scenario(kGood, overrides({"failures.model=explicit",
                                               "failures.categories=[{name: gpu, scope: gpu, rate: 1e-5}]"}));
-            }).rfind("--set failures.categories=[{name: gpu, scope: gpu, rate: 1e-5}]: error: "
-                     "failures.categories[0].rate: expected a rate per time",
-                     0),
+            })
+                .rfind("--set failures.categories=[{name: gpu, scope: gpu, rate: 1e-5}]: error: "
+                       "failures.categories[0].rate: expected a rate per time",
+                       0),
             0u);
   // job_mtbf with a preset and the file's rate_scale: 1.0 is fine.
   EXPECT_EQ(load_scenario(kGood, overrides({"failures.job_mtbf=3h"})).failures.job_mtbf_s, 10800);

@@ -150,7 +150,8 @@ INSTANTIATE_TEST_SUITE_P(
         InvalidRow{"0.083/kW", Kind::kPrice, "unknown unit"},
         InvalidRow{"400 Gb/s extra", Kind::kBandwidth, "unknown unit 'Gb/s extra'"},
         // rates: one grammar, number "/" time unit
-        InvalidRow{"1.2e-4", Kind::kRate, "a rate per time (e.g. 1.2e-4/h, 6.5e-3/d), got bare number 1.2e-4"},
+        InvalidRow{"1.2e-4", Kind::kRate,
+                   "a rate per time (e.g. 1.2e-4/h, 6.5e-3/d), got bare number 1.2e-4"},
         InvalidRow{"6.5/1000d", Kind::kRate, "unknown unit '/1000d'"},
         InvalidRow{"1/m", Kind::kRate, "write '/min' for per minute"},
         InvalidRow{"1h", Kind::kRate, "unknown unit 'h'"},
@@ -166,9 +167,9 @@ TEST(Units, UnknownUnitListsAcceptedUnits) {
 }
 
 TEST(Units, DescribeNamesEveryKind) {
-  for (Kind k : {Kind::kBytes, Kind::kBandwidth, Kind::kTime, Kind::kPower, Kind::kEnergy, Kind::kFlops,
-                 Kind::kCarbonIntensity, Kind::kPrice, Kind::kMoney, Kind::kCount, Kind::kRate,
-                 Kind::kFraction}) {
+  for (Kind k :
+       {Kind::kBytes, Kind::kBandwidth, Kind::kTime, Kind::kPower, Kind::kEnergy, Kind::kFlops,
+        Kind::kCarbonIntensity, Kind::kPrice, Kind::kMoney, Kind::kCount, Kind::kRate, Kind::kFraction}) {
     EXPECT_FALSE(describe(k).empty());
     EXPECT_FALSE(accepted_units(k).empty());
   }
@@ -205,7 +206,8 @@ INSTANTIATE_TEST_SUITE_P(
         FormatRow{0.083 / 3.6e6, Kind::kPrice, 3, "0.083 USD/kWh"},
         FormatRow{25000, Kind::kMoney, 3, "25000 USD"}, FormatRow{15.6e12, Kind::kCount, 3, "15600000000000"},
         FormatRow{0, Kind::kTime, 3, "0 s"}, FormatRow{-2.5, Kind::kTime, 2, "-2.5 s"},
-        FormatRow{1.2e-4 / 3600, Kind::kRate, 3, "0.00012 /h"}, FormatRow{0.015, Kind::kFraction, 3, "1.5 %"}));
+        FormatRow{1.2e-4 / 3600, Kind::kRate, 3, "0.00012 /h"},
+        FormatRow{0.015, Kind::kFraction, 3, "1.5 %"}));
 
 TEST(Units, FormatNonFinite) {
   EXPECT_EQ(format(std::numeric_limits<double>::infinity(), Kind::kTime), "inf s");
