@@ -28,16 +28,21 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Where each metric is in the `step --json` document, and how to print it.
+// Where each metric is in the `trainsim step|run --json` document, and how to print it.
 struct MetricInfo {
   const char* metric;
-  const char* json_key;  // under "step"
+  const char* command;   // the subcommand that computes it: step (one iteration) or run (whole job)
+  const char* section;   // JSON object holding the key
+  const char* json_key;
   const char* unit;      // for the text table ("" = dimensionless)
 };
 constexpr MetricInfo kMetrics[] = {
-    {"step_time_s", "time_s", "s"},
-    {"tflops_per_gpu", "tflops_per_gpu", "TFLOP/s"},
-    {"mfu", "mfu", ""},
+    {"step_time_s", "step", "step", "time_s", "s"},
+    {"tflops_per_gpu", "step", "step", "tflops_per_gpu", "TFLOP/s"},
+    {"mfu", "step", "step", "mfu", ""},
+    {"failures_per_day", "run", "job", "failures_per_day", "/d"},
+    {"mttf_h", "run", "job", "mtbf_hours", "h"},
+    {"ettr", "run", "job", "ettr", ""},
 };
 
 const MetricInfo& metric_info(const std::string& metric) {
@@ -88,7 +93,7 @@ Child spawn(const std::string& exe, const config::ValidationCase& c, size_t inde
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_adddup2(&fa, out_pipe[1], STDOUT_FILENO);  // dup2 clears O_CLOEXEC
   posix_spawn_file_actions_adddup2(&fa, err_pipe[1], STDERR_FILENO);
-  std::vector<std::string> args = {exe, "step", c.scenario, "--json"};
+  std::vector<std::string> args = {exe, metric_info(c.metric).command, c.scenario, "--json"};
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -146,7 +151,7 @@ Outcome finish(Child& ch, const config::ValidationCase& c) {
   }
   try {
     const nlohmann::json doc = nlohmann::json::parse(ch.out);
-    o.predicted = doc.at("step").at(metric_info(c.metric).json_key).get<double>();
+    o.predicted = doc.at(metric_info(c.metric).section).at(metric_info(c.metric).json_key).get<double>();
     o.ok = std::isfinite(o.predicted);
     if (!o.ok) o.message = command + " reported a non-finite " + c.metric;
   } catch (const nlohmann::json::exception& e) {

@@ -105,7 +105,8 @@ bool valid_id(const std::string& id) {
 }  // namespace
 
 const std::vector<std::string>& suite_metrics() {
-  static const std::vector<std::string> kMetrics = {"step_time_s", "tflops_per_gpu", "mfu"};
+  static const std::vector<std::string> kMetrics = {"step_time_s", "tflops_per_gpu", "mfu", "failures_per_day",
+                                                    "mttf_h", "ettr"};
   return kMetrics;
 }
 
