@@ -2,7 +2,7 @@
 """Job-level cost: Llama 3 405B on 16,384 H100, a 54-day run (11.5T tokens at the simulated step
 time), llama3 failure preset, 1 / 10 / 100 replications. Wall seconds and peak RSS of one
 `trainsim run` process each (the step simulation, ~0.6 s, is included; `step` alone is the
-first row).
+first row). The checkpoint interval is fixed at Daly's 250 s.
 
 Usage: python3 bench/job_replications.py [BUILD_DIR]
 """
@@ -32,7 +32,10 @@ print("|---|---|---|---|---|---|")
 w, rss, _ = measure(["step", SCEN, "--json"])
 print(f"| step only | {w:.2f} | {rss:.0f} | | | |")
 for reps in (1, 10, 100):
-    w, rss, out = measure(["run", SCEN, "--json", "--set", "training.tokens=11.5T", "--replications", str(reps)])
+    # A fixed interval (Daly's, 250 s) so that the cost measured is the replications', not the
+    # `auto` interval search that `run` would otherwise do first.
+    w, rss, out = measure(["run", SCEN, "--json", "--set", "training.tokens=11.5T", "--set", "checkpoint.interval=250s",
+                           "--replications", str(reps)])
     job = json.loads(out)["job"]
     print(f"| run, {reps} replications | {w:.2f} | {rss:.0f} | {job['wall_time_days']:.2f} | {job['ettr']:.4f} | "
           f"{job['failures']:.1f} |")

@@ -138,32 +138,23 @@ int cmd_plan_checkpoint(const std::string& path, const std::vector<std::string>&
   const double mtbf_s = failures::job_mttf_s(sc);
   if (!(mtbf_s > 0) || !std::isfinite(mtbf_s))
     throw ConfigError(format_error(sc.loc.str(), "failures", "checkpoint-interval planning needs a failure model (failures.model is none)"));
-  const job::CheckpointModel base = job::checkpoint_model(sc, p.time_s, mtbf_s);
-  const double daly_s = failures::daly_interval_s(base.stall_s, mtbf_s);
   job::JobOptions jopt;
   jopt.replications = replications > 0 ? replications : sc.simulation.replications;
   jopt.seed = seed;
+  const job::IntervalSearch search = job::optimal_checkpoint_interval(sc, p, view, jopt);
+  const double daly_s = search.daly_s, best_s = search.best_s, best_ettr = search.best_ettr;
   nlohmann::ordered_json curve = nlohmann::ordered_json::array();
-  double best_ettr = -1, best_s = daly_s;
-  for (double f : {0.25, 0.35, 0.5, 0.7, 0.85, 1.0, 1.2, 1.4, 2.0, 2.8, 4.0}) {
-    config::ScenarioSpec s2 = sc;
-    s2.checkpoint.mode = config::CheckpointSpec::Mode::kInterval;
-    s2.checkpoint.interval_s = daly_s * f;
-    const job::JobResult j = job::simulate_job(s2, p, view, jopt);
-    std::vector<double> e;
-    for (const auto& r : j.replications) e.push_back(r.ettr());
-    const failures::Summary su = failures::summarize(e);
-    nlohmann::ordered_json pt;
-    pt["interval_s"] = s2.checkpoint.interval_s;
-    pt["ettr"] = su.mean;
-    pt["ettr_p5"] = su.p5;
-    pt["ettr_p95"] = su.p95;
-    curve.push_back(pt);
-    if (su.mean > best_ettr) {
-      best_ettr = su.mean;
-      best_s = s2.checkpoint.interval_s;
-    }
+  for (const auto& pt : search.curve) {
+    nlohmann::ordered_json j;
+    j["interval_s"] = pt.interval_s;
+    j["ettr"] = pt.ettr;
+    j["ettr_p5"] = pt.ettr_p5;
+    j["ettr_p95"] = pt.ettr_p95;
+    curve.push_back(j);
   }
+  struct {
+    double stall_s;
+  } base{search.stall_s};
   nlohmann::ordered_json doc;
   doc["scenario"] = sc.name;
   doc["goal"] = "checkpoint-interval";

@@ -76,7 +76,21 @@ struct JobResult {
   int64_t total_steps = 0;
 };
 
+// The checkpoint interval that maximises the mean ETTR over a grid of 0.25x-4x Daly's interval
+// (11 points, `options.replications` each, the same seeds at every point: common random numbers).
+struct IntervalSearch {
+  double daly_s = 0, young_s = 0, best_s = 0, best_ettr = 0, stall_s = 0, mtbf_s = 0;
+  struct Point {
+    double interval_s, ettr, ettr_p5, ettr_p95;
+  };
+  std::vector<Point> curve;
+};
+IntervalSearch optimal_checkpoint_interval(const config::ScenarioSpec& s, const step::StepProfile& step,
+                                           const platform::ClusterView& view, const JobOptions& options);
+
 // Runs the replications, one after the other, in the SimGrid engine that `view` was built in.
+// A checkpoint interval of `auto` is first resolved by optimal_checkpoint_interval (at most 10
+// replications per point).
 // REQUIRES: the engine exists and no actor is running (e.g. after the step simulation's run).
 JobResult simulate_job(const config::ScenarioSpec& s, const step::StepProfile& step,
                        const platform::ClusterView& view, const JobOptions& options);

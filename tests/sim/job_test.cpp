@@ -39,10 +39,11 @@ TEST(Job, NoFailureIsLaunchTrainingAndCheckpoints) {
   const JobResult j = simulate_job(f.s, f.step, f.view, {});
   const ReplicationResult& r = j.replications.at(0);
   const double reload = j.checkpoint.reload_s;
-  SCOPED_TRACE("1,000 steps of 1 s, 9 checkpoints of 10 s (none after the last token), launch = restart + reload");
+  SCOPED_TRACE("1,000 steps of 1 s, 9 checkpoints of 10 s (none after the last token), launch = restart + "
+               "communicator set-up (2 ms x 64 GPUs) + reload");
   EXPECT_EQ(r.steps, 1000);
   EXPECT_EQ(r.checkpoints, 9);
-  EXPECT_NEAR(r.wall_s, 60 + reload + 1000 + 9 * 10, 1e-6);
+  EXPECT_NEAR(r.wall_s, 60 + 64 * 2e-3 + reload + 1000 + 9 * 10, 1e-6);
   EXPECT_NEAR(r.productive_s, 1000, 1e-6);
   EXPECT_EQ(r.failures, 0);
 }
@@ -50,7 +51,8 @@ TEST(Job, NoFailureIsLaunchTrainingAndCheckpoints) {
 TEST(Job, FailureLosesExactlyTheWorkSinceTheLastCheckpoint) {
   Fixture f;
   JobOptions o;
-  const double launch = 60 + checkpoint_model(f.s, 1.0, HUGE_VAL).reload_s;
+  const double restart = 60 + 64 * 2e-3;  // failures.restart + communicator set-up of 64 GPUs
+  const double launch = restart + checkpoint_model(f.s, 1.0, HUGE_VAL).reload_s;
   // Two full cycles (2 x 110 s), then 37.25 s into the third cycle's training.
   o.scripted_failures_s = {launch + 2 * 110 + 37.25};
   o.timeline = true;
@@ -58,7 +60,7 @@ TEST(Job, FailureLosesExactlyTheWorkSinceTheLastCheckpoint) {
   const ReplicationResult& r = j.replications.at(0);
   EXPECT_EQ(r.failures, 1);
   EXPECT_NEAR(r.lost_work_s, 37.25, 1e-6);
-  EXPECT_NEAR(r.recovery_s, 30 + 60 + j.checkpoint.reload_s, 1e-6);
+  EXPECT_NEAR(r.recovery_s, 30 + restart + j.checkpoint.reload_s, 1e-6);
   EXPECT_EQ(r.steps, 1000);
   EXPECT_NEAR(r.wall_s, launch + 1000 + 37.25 + 9 * 10 + r.recovery_s, 1e-6);
   EXPECT_NEAR(r.productive_s, 1000, 1e-6);
@@ -70,7 +72,7 @@ TEST(Job, FailureLosesExactlyTheWorkSinceTheLastCheckpoint) {
 TEST(Job, FailureDuringCheckpointLosesTheWholeCycle) {
   Fixture f;
   JobOptions o;
-  const double launch = 60 + checkpoint_model(f.s, 1.0, HUGE_VAL).reload_s;
+  const double launch = 60 + 64 * 2e-3 + checkpoint_model(f.s, 1.0, HUGE_VAL).reload_s;
   o.scripted_failures_s = {launch + 110 + 105};  // 5 s into the second checkpoint save
   const JobResult j = simulate_job(f.s, f.step, f.view, o);
   const ReplicationResult& r = j.replications.at(0);
