@@ -94,13 +94,21 @@ class Replication {
     spares_ = s.failures.spare_nodes;
   }
 
-  ReplicationResult run(std::vector<JobEvent>* events);
+  ReplicationResult run(std::vector<JobEvent>* events, std::vector<PowerEvent>* power);
 
  private:
   void job_actor();
   void injector_actor();
   void maintenance_actor();
   double now() const { return sg4::Engine::get_clock() - t0_; }
+  // The job's power state from absolute clock `at` on (times must not go backwards).
+  void set_state(PowerState s, double at) {
+    r_.state_s[static_cast<int>(state_)] += at - state_since_;
+    state_since_ = at;
+    if (s == state_) return;
+    state_ = s;
+    if (timeline_) power_.push_back({at - t0_, s});
+  }
   void log(const char* event, std::string detail = {}) {
     if (timeline_) events_.push_back({now(), event, std::move(detail), steps_});
   }
@@ -139,6 +147,9 @@ class Replication {
   size_t repairs_done_ = 0;
   ReplicationResult r_;
   std::vector<JobEvent> events_;
+  PowerState state_ = PowerState::kDown;
+  double state_since_ = 0;
+  std::vector<PowerEvent> power_;
 };
 
 std::unique_ptr<Message> Replication::wait(double duration) {
@@ -176,6 +187,7 @@ void Replication::on_interrupt(const Message& m) {
 }
 
 void Replication::recover(bool detected) {
+  set_state(PowerState::kDown, sg4::Engine::get_clock());
   // The phases of a recovery. Any failure during them (a node dying while the job restarts)
   // sends the job back to detection; a repair message only refills the spare pool.
   enum class Phase { kDetect, kNodes, kRestart, kReload, kDone } phase = detected ? Phase::kNodes : Phase::kDetect;
@@ -238,6 +250,8 @@ void Replication::recover(bool detected) {
 
 void Replication::job_actor() {
   t0_ = sg4::Engine::get_clock();
+  state_since_ = t0_;
+  if (timeline_) power_.push_back({0.0, PowerState::kDown});
   box_->set_receiver(sg4::Actor::self());
   // Launch: scheduling, process start and communicator set-up, as a restart.
   {
@@ -267,8 +281,18 @@ void Replication::job_actor() {
     const double stretch_s = static_cast<double>(stretch_steps) * step_s +
                              static_cast<double>(last ? cycles - 1 : cycles) * ck_.stall_s;
     const double t = sg4::Engine::get_clock();
+    set_state(PowerState::kTrain, t);
     auto msg = wait(stretch_s);
     const double elapsed = sg4::Engine::get_clock() - t;
+    // Power states of the cycles that ran: training, then the checkpoint stall, up to `elapsed`.
+    for (int64_t c = 0; c < cycles; ++c) {
+      const double c0 = t + static_cast<double>(c) * cycle_s;
+      if (c0 >= t + elapsed) break;
+      set_state(PowerState::kTrain, c0);
+      const bool has_save = !(last && c == cycles - 1);
+      if (has_save && c0 + train_s < t + elapsed) set_state(PowerState::kCheckpoint, c0 + train_s);
+    }
+    set_state(state_, t + elapsed);
     if (!msg) {
       const int64_t saves = last ? cycles - 1 : cycles;
       steps_ += stretch_steps;
@@ -302,7 +326,9 @@ void Replication::job_actor() {
       // Planned: operators drain the job with a final checkpoint, nothing is lost but the
       // interrupted step.
       const double tm = sg4::Engine::get_clock();
+      set_state(PowerState::kCheckpoint, tm);
       sg4::this_actor::sleep_for(ck_.stall_s);
+      set_state(PowerState::kDown, sg4::Engine::get_clock());
       saved_steps_ = steps_;
       ++r_.checkpoints;
       r_.lost_work_s += partial_s - static_cast<double>(static_cast<int64_t>(partial_s / step_s)) * step_s;
@@ -320,6 +346,7 @@ void Replication::job_actor() {
       recover(false);
     }
   }
+  set_state(PowerState::kDown, sg4::Engine::get_clock());
   r_.steps = steps_;
   r_.wall_s = now();
   log("end");
@@ -395,7 +422,7 @@ void Replication::maintenance_actor() {
   }
 }
 
-ReplicationResult Replication::run(std::vector<JobEvent>* events) {
+ReplicationResult Replication::run(std::vector<JobEvent>* events, std::vector<PowerEvent>* power) {
   box_ = sg4::Mailbox::by_name("job");
   sg4::Actor::create("training-job", view_.controller, [this]() { job_actor(); });
   sg4::Actor::create("failure-injector", view_.controller, [this]() { injector_actor(); })->daemonize();
@@ -408,6 +435,7 @@ ReplicationResult Replication::run(std::vector<JobEvent>* events) {
   while (!box_->empty()) box_->get_unique<Message>();
   r_.productive_s = r_.wall_s - r_.launch_s - r_.recovery_s - r_.lost_work_s - r_.checkpoint_s - r_.maintenance_s;
   if (events != nullptr) *events = std::move(events_);
+  if (power != nullptr) *power = std::move(power_);
   return r_;
 }
 
@@ -498,7 +526,8 @@ JobResult simulate_job(const config::ScenarioSpec& s_in, const step::StepProfile
   for (int64_t i = 0; i < options.replications; ++i) {
     Replication rep(s, step, view, rates, out.checkpoint, out.total_steps, options.seed, i, options.timeline && i == 0,
                     options.scripted_failures_s);
-    out.replications.push_back(rep.run(options.timeline && i == 0 ? &out.timeline : nullptr));
+    const bool keep = options.timeline && i == 0;
+    out.replications.push_back(rep.run(keep ? &out.timeline : nullptr, keep ? &out.power : nullptr));
   }
   return out;
 }

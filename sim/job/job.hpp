@@ -29,6 +29,16 @@ struct JobEvent {
   int64_t steps = 0;        // steps completed at that time
 };
 
+// What the job's GPUs are doing, for energy: training (kernels and communication of the steps),
+// stalled on a checkpoint save, or down (launch, detection, restart, reload, waiting for nodes,
+// maintenance).
+enum class PowerState { kDown = 0, kTrain = 1, kCheckpoint = 2 };
+
+struct PowerEvent {
+  double time_s = 0;        // from job start; the state holds until the next event
+  PowerState state = PowerState::kDown;
+};
+
 struct ReplicationResult {
   double wall_s = 0;              // job start to last token
   double productive_s = 0;        // steps kept x step time (drift included)
@@ -44,6 +54,7 @@ struct ReplicationResult {
   int64_t checkpoints = 0;        // completed saves
   int64_t spares_used = 0;
   std::map<std::string, int64_t> failures_by_category;
+  double state_s[3] = {0, 0, 0};  // seconds in each PowerState; they add up to wall_s
   double ettr() const { return wall_s > 0 ? productive_s / wall_s : 0; }
 };
 
@@ -71,6 +82,7 @@ struct JobOptions {
 struct JobResult {
   std::vector<ReplicationResult> replications;
   std::vector<JobEvent> timeline;   // replication 0, when requested
+  std::vector<PowerEvent> power;    // replication 0's power-state changes, when requested
   CheckpointModel checkpoint;
   double job_mtbf_s = 0;            // 1 / total unexpected failure rate
   int64_t total_steps = 0;

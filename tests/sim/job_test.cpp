@@ -46,6 +46,10 @@ TEST(Job, NoFailureIsLaunchTrainingAndCheckpoints) {
   EXPECT_NEAR(r.wall_s, 60 + 64 * 2e-3 + reload + 1000 + 9 * 10, 1e-6);
   EXPECT_NEAR(r.productive_s, 1000, 1e-6);
   EXPECT_EQ(r.failures, 0);
+  SCOPED_TRACE("power states: 1,000 s training, 90 s checkpoint stalls, the launch down");
+  EXPECT_NEAR(r.state_s[static_cast<int>(PowerState::kTrain)], 1000, 1e-6);
+  EXPECT_NEAR(r.state_s[static_cast<int>(PowerState::kCheckpoint)], 90, 1e-6);
+  EXPECT_NEAR(r.state_s[0] + r.state_s[1] + r.state_s[2], r.wall_s, 1e-6);
 }
 
 TEST(Job, FailureLosesExactlyTheWorkSinceTheLastCheckpoint) {
@@ -67,6 +71,12 @@ TEST(Job, FailureLosesExactlyTheWorkSinceTheLastCheckpoint) {
   bool failed = false;
   for (const auto& e : j.timeline) failed |= e.event == "failure";
   EXPECT_TRUE(failed);
+  // Training time includes the 37.25 s redone; the power series integrates to the same states.
+  EXPECT_NEAR(r.state_s[static_cast<int>(PowerState::kTrain)], 1037.25, 1e-6);
+  double train = 0;
+  for (size_t i = 0; i + 1 < j.power.size(); ++i)
+    if (j.power[i].state == PowerState::kTrain) train += j.power[i + 1].time_s - j.power[i].time_s;
+  EXPECT_NEAR(train, 1037.25, 1e-6);
 }
 
 TEST(Job, FailureDuringCheckpointLosesTheWholeCycle) {
