@@ -100,9 +100,9 @@ std::vector<Unit> make_price_units() {
 const std::vector<Unit>& units_of(Kind kind) {
   static const std::vector<Unit> kBytesUnits = make_bytes_units();
   static const std::vector<Unit> kBandwidthUnits = make_bandwidth_units();
-  static const std::vector<Unit> kTimeUnits = {{"ns", 1e-9},  {"us", 1e-6},  {"\xC2\xB5s", 1e-6},
-                                               {"ms", 1e-3},  {"s", 1.0},    {"min", 60.0},
-                                               {"h", 3600.0}, {"d", 86400.0}};
+  static const std::vector<Unit> kTimeUnits = {{"ns", 1e-9},  {"us", 1e-6},   {"\xC2\xB5s", 1e-6},
+                                               {"ms", 1e-3},  {"s", 1.0},     {"min", 60.0},
+                                               {"h", 3600.0}, {"d", 86400.0}, {"y", 365.25 * 86400.0}};
   static const std::vector<Unit> kPowerUnits = {{"W", 1.0}, {"kW", 1e3}, {"MW", 1e6}, {"GW", 1e9}};
   static const std::vector<Unit> kEnergyUnits = {{"J", 1.0},     {"kJ", 1e3},          {"MJ", 1e6},
                                                  {"GJ", 1e9},    {"Wh", kJoulesPerWh}, {"kWh", 3.6e6},
@@ -117,6 +117,7 @@ const std::vector<Unit>& units_of(Kind kind) {
       {"/ns", 1e9}, {"/us", 1e6},         {"/\xC2\xB5s", 1e6},  {"/ms", 1e3},
       {"/s", 1.0},  {"/min", 1.0 / 60.0}, {"/h", 1.0 / 3600.0}, {"/d", 1.0 / 86400.0}};
   static const std::vector<Unit> kFractionUnits = {{"", 1.0}, {"%", 0.01}};
+  static const std::vector<Unit> kMassUnits = {{"g", 1e-3}, {"kg", 1.0}, {"t", 1e3}};
   static const std::vector<Unit> kCountUnits = {{"", 1.0},  {"k", 1e3}, {"K", 1e3},  {"M", 1e6},
                                                 {"B", 1e9}, {"G", 1e9}, {"T", 1e12}, {"P", 1e15}};
   switch (kind) {
@@ -142,6 +143,8 @@ const std::vector<Unit>& units_of(Kind kind) {
       return kRateUnits;
     case Kind::kFraction:
       return kFractionUnits;
+    case Kind::kMass:
+      return kMassUnits;
     case Kind::kCount:
       break;
   }
@@ -242,6 +245,8 @@ std::string describe(Kind kind) {
       return "a rate per time (e.g. 1.2e-4/h, 6.5e-3/d)";
     case Kind::kFraction:
       return "a fraction (e.g. 0.015 or 1.5%)";
+    case Kind::kMass:
+      return "a mass with a unit (e.g. 150kg, 0.15t)";
   }
   return "a quantity";
 }
@@ -336,6 +341,9 @@ std::string format(double value_si, Kind kind, int precision) {
       break;
     case Kind::kFraction:
       unit = "%", factor = 0.01;
+      break;
+    case Kind::kMass:
+      unit = "kg";
       break;
     case Kind::kCount:
       break;

@@ -1,6 +1,6 @@
 // trainsim's one unit grammar (docs/units.md). Quantities are written as a number followed by a
 // unit, with or without a space: "400Gb/s", "2 TB/s", "30min", "700W", "0.4kg/kWh", "0.083/kWh".
-// Parsed values are SI doubles: bytes, bytes/s, s, W, J, flop/s, kg/J, USD/J.
+// Parsed values are SI doubles: bytes, bytes/s, s, W, J, flop/s, kg/J, USD/J, kg.
 // A bare number is rejected for every dimensioned kind (SimGrid only warns; we do not).
 // Pure C++, no SimGrid: config/ calls it, nothing in the simulation hot path does.
 #pragma once
@@ -13,7 +13,7 @@ namespace trainsim::units {
 enum class Kind {
   kBytes,            // B kB KB MB GB TB PB (powers of 1000), KiB MiB GiB TiB PiB (powers of 1024)
   kBandwidth,        // b/s kb/s Mb/s Gb/s Tb/s (bits), B/s kB/s KB/s MB/s GB/s TB/s, KiB/s.. (bytes); "bps"/"Bps" spellings too
-  kTime,             // ns us ms s min h d
+  kTime,             // ns us ms s min h d y (y = 365.25 d)
   kPower,            // W kW MW GW
   kEnergy,           // J kJ MJ GJ Wh kWh MWh GWh
   kFlops,            // FLOP/s kFLOP/s MFLOP/s GFLOP/s TFLOP/s PFLOP/s EFLOP/s (also "TFLOPS")
@@ -23,6 +23,7 @@ enum class Kind {
   kCount,            // plain number, optional SI multiplier suffix k M G T P (1000s) or exponent: "15.6T", "15.6e12"
   kRate,             // events per time: number "/" time unit, /ns /us /ms /s /min /h /d: "1.2e-4/h" -> 1/s
   kFraction,         // plain number, or a percentage "1.5%" -> 0.015 (range checks are the caller's)
+  kMass,             // g kg t (e.g. CO2-equivalent of manufacturing a GPU) -> kg
 };
 
 // Human name of a kind and its accepted units, for "expected ..." messages.

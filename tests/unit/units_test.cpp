@@ -82,7 +82,10 @@ INSTANTIATE_TEST_SUITE_P(
         ValidRow{"3/ms", Kind::kRate, 3000},
         // fraction: plain number or percentage
         ValidRow{"0.015", Kind::kFraction, 0.015}, ValidRow{"1.5%", Kind::kFraction, 0.015},
-        ValidRow{"2 %", Kind::kFraction, 0.02}, ValidRow{"0", Kind::kFraction, 0}));
+        ValidRow{"2 %", Kind::kFraction, 0.02}, ValidRow{"0", Kind::kFraction, 0},
+        // mass -> kg; years for lifetimes
+        ValidRow{"150kg", Kind::kMass, 150}, ValidRow{"0.15 t", Kind::kMass, 150},
+        ValidRow{"1500g", Kind::kMass, 1.5}, ValidRow{"5y", Kind::kTime, 5 * 365.25 * kDay}));
 
 struct InvalidRow {
   const char* text;
@@ -155,7 +158,9 @@ INSTANTIATE_TEST_SUITE_P(
         InvalidRow{"6.5/1000d", Kind::kRate, "unknown unit '/1000d'"},
         InvalidRow{"1/m", Kind::kRate, "write '/min' for per minute"},
         InvalidRow{"1h", Kind::kRate, "unknown unit 'h'"},
-        InvalidRow{"1.5 percent", Kind::kFraction, "unknown unit 'percent'"}));
+        InvalidRow{"1.5 percent", Kind::kFraction, "unknown unit 'percent'"},
+        InvalidRow{"150", Kind::kMass, "a mass with a unit (e.g. 150kg, 0.15t), got bare number 150"},
+        InvalidRow{"150kgCO2e", Kind::kMass, "unknown unit 'kgCO2e' (accepted: g, kg, t)"}));
 
 TEST(Units, UnknownUnitListsAcceptedUnits) {
   try {
@@ -169,7 +174,8 @@ TEST(Units, UnknownUnitListsAcceptedUnits) {
 TEST(Units, DescribeNamesEveryKind) {
   for (Kind k :
        {Kind::kBytes, Kind::kBandwidth, Kind::kTime, Kind::kPower, Kind::kEnergy, Kind::kFlops,
-        Kind::kCarbonIntensity, Kind::kPrice, Kind::kMoney, Kind::kCount, Kind::kRate, Kind::kFraction}) {
+        Kind::kCarbonIntensity, Kind::kPrice, Kind::kMoney, Kind::kCount, Kind::kRate, Kind::kFraction,
+        Kind::kMass}) {
     EXPECT_FALSE(describe(k).empty());
     EXPECT_FALSE(accepted_units(k).empty());
   }
@@ -207,7 +213,7 @@ INSTANTIATE_TEST_SUITE_P(
         FormatRow{25000, Kind::kMoney, 3, "25000 USD"}, FormatRow{15.6e12, Kind::kCount, 3, "15600000000000"},
         FormatRow{0, Kind::kTime, 3, "0 s"}, FormatRow{-2.5, Kind::kTime, 2, "-2.5 s"},
         FormatRow{1.2e-4 / 3600, Kind::kRate, 3, "0.00012 /h"},
-        FormatRow{0.015, Kind::kFraction, 3, "1.5 %"}));
+        FormatRow{0.015, Kind::kFraction, 3, "1.5 %"}, FormatRow{150, Kind::kMass, 3, "150 kg"}));
 
 TEST(Units, FormatNonFinite) {
   EXPECT_EQ(format(std::numeric_limits<double>::infinity(), Kind::kTime), "inf s");
