@@ -22,7 +22,8 @@
 //             distribution = exponential, weibull_shape = 0.7, detection = 5min, restart = 10min,
 //             repair = 4h, spare_nodes = 0, planned_maintenance = true (a no-op without a
 //             preset or an interval), maintenance_interval / _duration = the preset's;
-//             drift.diurnal_amplitude = 0; energy.pue = the platform's, carbon_intensity = price = 0;
+//             drift.diurnal_amplitude = 0; energy.pue = the platform's, carbon_intensity = price = 0,
+//             embodied_carbon_per_gpu = 0 (not counted; embodied_lifetime then required);
 //             simulation.seed = 1, replications = 1.
 #include "sim/config/loader.hpp"
 
@@ -39,6 +40,7 @@
 #include "sim/common/error.hpp"
 #include "sim/common/units.hpp"
 #include "sim/config/yaml_reader.hpp"
+#include "sim/energy/model.hpp"
 #include "sim/hardware/catalog.hpp"
 
 namespace trainsim::config {
@@ -93,7 +95,8 @@ const std::vector<std::string> kFailureKeys = {"model",
                                                "categories"};
 const std::vector<std::string> kFailureCategoryKeys = {"name", "scope", "rate"};
 const std::vector<std::string> kDriftKeys = {"diurnal_amplitude"};
-const std::vector<std::string> kEnergyKeys = {"pue", "carbon_intensity", "price"};
+const std::vector<std::string> kEnergyKeys = {"pue", "carbon_intensity", "price", "embodied_carbon_per_gpu",
+                                              "embodied_lifetime"};
 const std::vector<std::string> kSimulationKeys = {"seed", "replications"};
 
 std::vector<std::string> concat(std::vector<std::string> a, const std::vector<std::string>& b) {
@@ -539,6 +542,64 @@ std::optional<double> fraction(const MapReader& m, const std::string& key, doubl
   return x;
 }
 
+// An energy key that is either a constant or the path of an hourly CSV profile (a value ending in
+// ".csv", resolved against the file that names it). Returns the profile, or nullopt for a constant.
+std::optional<HourlyProfile> energy_profile(const MapReader& e, const std::string& key,
+                                            const std::vector<std::pair<std::string, double>>& columns,
+                                            double min_si, double max_si) {
+  const Value* v = e.find(key);
+  if (v == nullptr || v->type != Value::Type::kScalar) return std::nullopt;
+  const std::string& text = v->scalar;
+  const std::string ext = ".csv";
+  if (text.size() <= ext.size() || text.compare(text.size() - ext.size(), ext.size(), ext) != 0)
+    return std::nullopt;
+  e.string(key);  // records its position
+  const std::string path = resolve_path(v->base_dir, text);
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) {
+    e.fail(key, "hourly profile not found: " + path,
+           {"a relative path resolves against the directory of the file that names it"});
+  }
+  const std::string note = "hourly profile named by " + e.dotted(key) + " at " + e.loc(key).str();
+  return with_note(note,
+                   [&] { return energy::read_hourly_csv(path, e.dotted(key), columns, min_si, max_si); });
+}
+
+void parse_energy(const MapReader& e, EnergySpec& en) {
+  constexpr double kJPerKwh = 3.6e6;
+  const std::string csv_note =
+      "or the path of an hourly CSV profile ending in .csv (docs/inputs/scenario.md)";
+  if (auto profile = energy_profile(e, "pue", {{"pue", 1.0}}, kMinPue, kMaxPue)) {
+    en.pue_profile = std::move(*profile);
+    en.pue = energy::mean_over(en.pue_profile, 0, 3600.0 * static_cast<double>(en.pue_profile.values.size()));
+  } else {
+    en.pue = with_note(csv_note, [&] { return e.number("pue", kMinPue, kMaxPue).value_or(0); });
+  }
+  if (auto profile = energy_profile(e, "carbon_intensity",
+                                    {{"kg_per_kwh", 1 / kJPerKwh}, {"g_per_kwh", 1e-3 / kJPerKwh}}, 0,
+                                    std::numeric_limits<double>::infinity())) {
+    en.carbon_intensity_profile = std::move(*profile);
+    const double period_s = 3600.0 * static_cast<double>(en.carbon_intensity_profile.values.size());
+    en.carbon_intensity_kg_per_j = energy::mean_over(en.carbon_intensity_profile, 0, period_s);
+  } else {
+    en.carbon_intensity_kg_per_j = with_note(csv_note, [&] {
+      return e.quantity("carbon_intensity", Kind::kCarbonIntensity, Sign::kNonNegative).value_or(0);
+    });
+  }
+  en.price_usd_per_j = e.quantity("price", Kind::kPrice, Sign::kNonNegative).value_or(0);
+  en.embodied_carbon_per_gpu_kg =
+      e.quantity("embodied_carbon_per_gpu", Kind::kMass, Sign::kNonNegative).value_or(0);
+  en.embodied_lifetime_s = e.quantity("embodied_lifetime", Kind::kTime, Sign::kPositive).value_or(0);
+  if (e.has("embodied_carbon_per_gpu") && !e.has("embodied_lifetime")) {
+    e.fail("embodied_carbon_per_gpu",
+           "needs energy.embodied_lifetime: the GPUs' service life over which their embodied carbon is "
+           "amortised (e.g. 5y)");
+  }
+  if (e.has("embodied_lifetime") && !e.has("embodied_carbon_per_gpu")) {
+    e.fail("embodied_lifetime", "embodied_lifetime applies only with energy.embodied_carbon_per_gpu");
+  }
+}
+
 void parse_job_sections(const MapReader& r, ScenarioSpec& sc) {
   if (const std::optional<MapReader> c = r.map("checkpoint", kCheckpointKeys)) {
     CheckpointSpec& ck = sc.checkpoint;
@@ -577,12 +638,7 @@ void parse_job_sections(const MapReader& r, ScenarioSpec& sc) {
     sc.drift.diurnal_amplitude = fraction(*d, "diurnal_amplitude", kMaxDiurnalAmplitude).value_or(0);
   }
 
-  if (const std::optional<MapReader> e = r.map("energy", kEnergyKeys)) {
-    sc.energy.pue = e->number("pue", kMinPue, kMaxPue).value_or(0);
-    sc.energy.carbon_intensity_kg_per_j =
-        e->quantity("carbon_intensity", Kind::kCarbonIntensity, Sign::kNonNegative).value_or(0);
-    sc.energy.price_usd_per_j = e->quantity("price", Kind::kPrice, Sign::kNonNegative).value_or(0);
-  }
+  if (const std::optional<MapReader> e = r.map("energy", kEnergyKeys)) parse_energy(*e, sc.energy);
 
   if (const std::optional<MapReader> s = r.map("simulation", kSimulationKeys)) {
     sc.simulation.seed =

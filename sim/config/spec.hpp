@@ -165,10 +165,23 @@ struct DriftSpec {
   double diurnal_amplitude = 0;         // peak-to-mean fraction of step time, 0 = none
 };
 
+// An hourly profile read from a CSV file (energy.carbon_intensity or energy.pue given as a path):
+// values[h] holds on [h, h+1) hours from the start of the run; the profile repeats every
+// values.size() hours (24 rows = a daily profile, 8760 = a year). energy/model.hpp integrates it.
+struct HourlyProfile {
+  std::string file;            // the CSV file as resolved; "" = no profile
+  std::vector<double> values;  // one per hour, SI (kg/J for carbon intensity; plain for PUE)
+  bool empty() const { return values.empty(); }
+};
+
 struct EnergySpec {
   double pue = 0;                       // 0 = platform's
   double carbon_intensity_kg_per_j = 0;
   double price_usd_per_j = 0;
+  double embodied_carbon_per_gpu_kg = 0;   // manufacturing CO2e of one GPU; 0 = not counted
+  double embodied_lifetime_s = 0;          // service life it is amortised over (required with the above)
+  HourlyProfile carbon_intensity_profile;  // if set: carbon_intensity_kg_per_j = its mean over one period
+  HourlyProfile pue_profile;               // if set: pue = its mean over one period
 };
 
 struct SimulationSpec {
