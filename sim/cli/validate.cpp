@@ -28,10 +28,11 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Where each metric is in the `trainsim step|run --json` document, and how to print it.
+// Where each metric is in the `trainsim step|run|energy-card --json` document, and how to print it.
 struct MetricInfo {
   const char* metric;
-  const char* command;   // the subcommand that computes it: step (one iteration) or run (whole job)
+  const char* command;   // the subcommand that computes it: step (one iteration), run (whole job), or
+                         // energy-card (the model-card method; its cases give args, not a scenario)
   const char* section;   // JSON object holding the key
   const char* json_key;
   const char* unit;      // for the text table ("" = dimensionless)
@@ -43,6 +44,7 @@ constexpr MetricInfo kMetrics[] = {
     {"failures_per_day", "run", "job", "failures_per_day", "/d"},
     {"mttf_h", "run", "job", "mtbf_hours", "h"},
     {"ettr", "run", "job", "ettr", ""},
+    {"co2_t", "energy-card", "energy", "co2_t", "t"},
 };
 
 const MetricInfo& metric_info(const std::string& metric) {
@@ -81,6 +83,26 @@ std::string tail_lines(const std::string& text, size_t max_lines) {
   return out;
 }
 
+// argv of the child: SELF metric-command SCENARIO --json, or SELF metric-command ARGS... --json.
+std::vector<std::string> child_args(const std::string& exe, const config::ValidationCase& c) {
+  std::vector<std::string> args = {exe, metric_info(c.metric).command};
+  if (c.args.empty()) {
+    args.push_back(c.scenario);
+  } else {
+    args.insert(args.end(), c.args.begin(), c.args.end());
+  }
+  args.push_back("--json");
+  return args;
+}
+
+// The child's command line as a user would type it, for messages.
+std::string command_line(const config::ValidationCase& c) {
+  std::string out = "trainsim";
+  const std::vector<std::string> args = child_args("", c);
+  for (size_t i = 1; i < args.size(); ++i) out += " " + args[i];
+  return out;
+}
+
 Child spawn(const std::string& exe, const config::ValidationCase& c, size_t index) {
   int out_pipe[2], err_pipe[2];
   if (pipe2(out_pipe, O_CLOEXEC) != 0) throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
@@ -93,7 +115,7 @@ Child spawn(const std::string& exe, const config::ValidationCase& c, size_t inde
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_adddup2(&fa, out_pipe[1], STDOUT_FILENO);  // dup2 clears O_CLOEXEC
   posix_spawn_file_actions_adddup2(&fa, err_pipe[1], STDERR_FILENO);
-  std::vector<std::string> args = {exe, metric_info(c.metric).command, c.scenario, "--json"};
+  std::vector<std::string> args = child_args(exe, c);
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -139,7 +161,7 @@ Outcome finish(Child& ch, const config::ValidationCase& c) {
   while (waitpid(ch.pid, &status, 0) < 0 && errno == EINTR) {
   }
   const std::string child_stderr = tail_lines(ch.err, 40);
-  const std::string command = "trainsim step " + c.scenario + " --json";
+  const std::string command = command_line(c);
   if (WIFSIGNALED(status)) {
     o.message = command + " was killed by signal " + std::to_string(WTERMSIG(status)) + " (" +
                 strsignal(WTERMSIG(status)) + ")\n" + child_stderr;

@@ -2,7 +2,9 @@
 // (config/suite.hpp) and compares the prediction with the published value.
 //
 // SimGrid keeps global state (one simulation per process), so each case runs in a child process
-// `SELF_EXE step SCENARIO --json` whose stdout is parsed; up to `jobs` children run at once.
+// `SELF_EXE COMMAND SCENARIO --json` (COMMAND = step, run or energy-card after the case's metric; a
+// case with `args` passes them instead of SCENARIO) whose stdout is parsed; up to `jobs` children
+// run at once.
 // Results are printed in suite order whatever order the children finish in.
 #pragma once
 

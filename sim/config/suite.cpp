@@ -20,8 +20,10 @@ namespace fs = std::filesystem;
 constexpr std::uintmax_t kMaxSuiteBytes = 1024 * 1024;
 
 const std::vector<std::string> kTopKeys = {"description", "cases"};
-const std::vector<std::string> kCaseKeys = {"id", "scenario", "metric", "published", "source", "note"};
-const std::vector<std::string> kRequiredCaseKeys = {"id", "scenario", "metric", "published", "source"};
+const std::vector<std::string> kCaseKeys = {"id",     "scenario", "metric", "published",
+                                            "source", "note",     "args"};
+const std::vector<std::string> kRequiredCaseKeys = {"id", "metric", "published", "source"};
+constexpr size_t kMaxArgs = 64;
 
 std::string join(const std::vector<std::string>& v) {
   std::string out;
@@ -105,9 +107,14 @@ bool valid_id(const std::string& id) {
 }  // namespace
 
 const std::vector<std::string>& suite_metrics() {
-  static const std::vector<std::string> kMetrics = {"step_time_s", "tflops_per_gpu", "mfu", "failures_per_day",
-                                                    "mttf_h", "ettr"};
+  static const std::vector<std::string> kMetrics = {
+      "step_time_s", "tflops_per_gpu", "mfu", "failures_per_day", "mttf_h", "ettr", "co2_t"};
   return kMetrics;
+}
+
+const std::vector<std::string>& suite_args_metrics() {
+  static const std::vector<std::string> kArgsMetrics = {"co2_t"};
+  return kArgsMetrics;
 }
 
 ValidationSuite load_suite(const std::string& path) {
@@ -190,10 +197,32 @@ ValidationSuite load_suite(const std::string& path) {
         vc.source = r.string(v, dotted);
       } else if (key == "note") {
         vc.note = r.string(v, dotted);
+      } else if (key == "args") {
+        if (!v.IsSequence() || v.size() == 0 || v.size() > kMaxArgs) {
+          r.fail(v.Mark(), dotted,
+                 "expected a non-empty list of command-line arguments, got " + Reader::describe(v));
+        }
+        for (size_t a = 0; a < v.size(); ++a) {
+          vc.args.push_back(r.string(v[a], dotted + "[" + std::to_string(a) + "]"));
+        }
       }
     }
     for (const std::string& k : kRequiredCaseKeys) {
       if (present.count(k) == 0) r.fail(c.Mark(), prefix + "." + k, "missing required key");
+    }
+    const auto& am = suite_args_metrics();
+    const bool wants_args = std::find(am.begin(), am.end(), vc.metric) != am.end();
+    if (present.count("scenario") != 0 && present.count("args") != 0) {
+      r.fail(c["args"].Mark(), prefix + ".args", "give either scenario or args, not both");
+    }
+    if (wants_args && present.count("args") == 0) {
+      r.fail(c.Mark(), prefix + ".args",
+             "missing required key: metric " + vc.metric +
+                 " takes the command's arguments (args), not a scenario");
+    }
+    if (!wants_args && present.count("scenario") == 0) {
+      r.fail(c.Mark(), prefix + ".scenario",
+             "missing required key: metric " + vc.metric + " needs a scenario");
     }
     suite.cases.push_back(std::move(vc));
   }

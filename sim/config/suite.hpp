@@ -8,6 +8,14 @@
 //       published: 12.3                    # the published value in the metric's unit (> 0)
 //       source: "Narayanan et al. 2021, Table 1"
 //       note: "138 TFLOP/s x 512 GPUs ..."  # optional: how `published` was derived
+//     - id: llama31-card-llama-3.1-405b   # a case without a scenario: the metric's command is fed
+//       args: [--gpu-hours, 30.84e6, --tdp, 700W, --carbon-intensity, 0.4137kg/kWh]
+//       metric: co2_t                      # the arguments instead (trainsim energy-card ARGS --json)
+//       published: 8930
+//       source: "..."
+//
+// A case has either `scenario` or `args`: `args` (a non-empty list of strings) for the metrics of
+// suite_args_metrics(), `scenario` for every other metric.
 //
 // Strict like every trainsim input: unknown or duplicate keys, missing keys, wrong types and
 // missing scenario files throw ConfigError "FILE:LINE:COL: error: cases[i].key: ...".
@@ -22,12 +30,13 @@ namespace trainsim::config {
 
 struct ValidationCase {
   std::string id;
-  std::string scenario;  // path resolved against the suite file's directory
+  std::string scenario;  // path resolved against the suite file's directory; "" when args are given
   std::string metric;    // one of suite_metrics()
   double published = 0;  // in the metric's unit
   std::string source;
   std::string note;
   SourceLoc loc;  // the case's position in the suite file
+  std::vector<std::string> args;  // instead of a scenario: the command's arguments (see above)
 };
 
 struct ValidationSuite {
@@ -35,8 +44,11 @@ struct ValidationSuite {
   std::vector<ValidationCase> cases;  // file order
 };
 
-// The metrics a case may compare: {"step_time_s", "tflops_per_gpu", "mfu"}.
+// The metrics a case may compare: {"step_time_s", "tflops_per_gpu", "mfu", "failures_per_day",
+// "mttf_h", "ettr", "co2_t"}.
 const std::vector<std::string>& suite_metrics();
+// The metrics whose cases give `args` instead of a scenario: {"co2_t"} (trainsim energy-card).
+const std::vector<std::string>& suite_args_metrics();
 
 // REQUIRES: nothing; every problem with the file is a ConfigError.
 ValidationSuite load_suite(const std::string& path);

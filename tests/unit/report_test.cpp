@@ -306,7 +306,7 @@ TEST_F(Suite, RejectsBadFilesWithFileLineColumn) {
        R"(:2:13: error: cases\[0\].id: duplicate key)"},
       {"missing published", "cases:\n  - {" + ok + "}\n", R"(:2:5: error: cases\[0\]\.published: missing)"},
       {"bad metric", "cases:\n  - {id: x, scenario: a.yaml, metric: speed, published: 1, source: s}\n",
-       R"(:2:39: error: cases\[0\]\.metric: expected one of step_time_s, tflops_per_gpu, mfu, failures_per_day, mttf_h, ettr, got 'speed')"},
+       R"(:2:39: error: cases\[0\]\.metric: expected one of step_time_s, tflops_per_gpu, mfu, failures_per_day, mttf_h, ettr, co2_t, got 'speed')"},
       {"negative published", "cases:\n  - {" + ok + ", published: -3}\n",
        R"(error: cases\[0\]\.published: expected a positive number, got '-3')"},
       {"quoted published", "cases:\n  - {" + ok + ", published: \"3\"}\n",
@@ -321,6 +321,20 @@ TEST_F(Suite, RejectsBadFilesWithFileLineColumn) {
       {"bad id", "cases:\n  - {id: 'a b', scenario: a.yaml, metric: mfu, published: 1, source: s}\n",
        R"(error: cases\[0\]\.id: expected letters, digits)"},
       {"syntax error", "cases: [\n", R"(:\d+:\d+: error: )"},
+      {"scenario and args",
+       "cases:\n  - {id: x, scenario: a.yaml, args: [--tdp, 700W], metric: co2_t, published: 1, source: s}\n",
+       R"(:2:37: error: cases\[0\]\.args: give either scenario or args, not both)"},
+      {"args metric without args",
+       "cases:\n  - {id: x, scenario: a.yaml, metric: co2_t, published: 1, source: s}\n",
+       R"(:2:5: error: cases\[0\]\.args: missing required key: metric co2_t takes the command's arguments)"},
+      {"scenario metric with args", "cases:\n  - {id: x, args: [a], metric: mfu, published: 1, source: s}\n",
+       R"(:2:5: error: cases\[0\]\.scenario: missing required key: metric mfu needs a scenario)"},
+      {"empty args", "cases:\n  - {id: x, args: [], metric: co2_t, published: 1, source: s}\n",
+       R"(:2:19: error: cases\[0\]\.args: expected a non-empty list of command-line arguments, got a list)"},
+      {"args not a list", "cases:\n  - {id: x, args: --tdp 700W, metric: co2_t, published: 1, source: s}\n",
+       R"(error: cases\[0\]\.args: expected a non-empty list of command-line arguments, got '--tdp 700W')"},
+      {"nested args", "cases:\n  - {id: x, args: [[a]], metric: co2_t, published: 1, source: s}\n",
+       R"(error: cases\[0\]\.args\[0\]: expected a non-empty string)"},
   };
   for (const BadSuite& row : rows) {
     SCOPED_TRACE(row.what);
@@ -334,6 +348,23 @@ TEST_F(Suite, RejectsBadFilesWithFileLineColumn) {
       EXPECT_TRUE(std::regex_search(msg, std::regex(row.expect))) << msg;
     }
   }
+}
+
+TEST_F(Suite, CasesWithArgsInsteadOfAScenario) {
+  const std::string path =
+      write("suite.yaml",
+            "cases:\n"
+            "  - id: card\n"
+            "    args: [--gpu-hours, 30.84e6, --tdp, 700W, --carbon-intensity, 0.4137kg/kWh]\n"
+            "    metric: co2_t\n"
+            "    published: 8930\n"
+            "    source: card\n");
+  const config::ValidationSuite s = config::load_suite(path);
+  ASSERT_EQ(s.cases.size(), 1u);
+  EXPECT_EQ(s.cases[0].scenario, "");
+  EXPECT_EQ(s.cases[0].args, (std::vector<std::string>{"--gpu-hours", "30.84e6", "--tdp", "700W",
+                                                       "--carbon-intensity", "0.4137kg/kWh"}));
+  EXPECT_EQ(s.cases[0].metric, "co2_t");
 }
 
 TEST_F(Suite, MissingFileIsAConfigError) {
@@ -389,6 +420,29 @@ TEST_F(Validate, RunsOneChildPerCaseAndReportsFailuresWithTheirStderr) {
   }
 }
 
+TEST_F(Validate, CaseArgsArePassedToTheMetricsCommand) {
+  // co2_t is computed by `trainsim energy-card ARGS --json`: the stand-in checks its argv and prints
+  // the number it was given.
+  const std::string fake =
+      write("fake_trainsim",
+            "#!/bin/sh\n"
+            "[ \"$1\" = energy-card ] && [ \"$2\" = --x ] && [ \"$4\" = --json ] && [ $# -eq 4 ] || exit 9\n"
+            "printf '{\"energy\":{\"co2_t\":%s}}\\n' \"$3\"\n");
+  fs::permissions(fake, fs::perms::owner_all);
+  const std::string suite =
+      write("suite.yaml",
+            "cases:\n  - {id: card, args: [--x, '8800'], metric: co2_t, published: 8000, source: s}\n");
+  ::testing::internal::CaptureStdout();
+  ::testing::internal::CaptureStderr();
+  const int rc = cli::run_validate(suite, true, fake);
+  const std::string out = ::testing::internal::GetCapturedStdout();
+  const std::string err = ::testing::internal::GetCapturedStderr();
+  ASSERT_EQ(rc, 0) << err;
+  const nlohmann::json doc = nlohmann::json::parse(out);
+  EXPECT_NEAR(doc["cases"][0]["predicted"].get<double>(), 8800, 1e-9);
+  EXPECT_NEAR(doc["cases"][0]["error"].get<double>(), 0.1, 1e-12);
+}
+
 TEST_F(Validate, TextTableHasOneRowPerCaseAndTheMeanError) {
   const std::string fake = write("fake_trainsim", "#!/bin/sh\necho '{\"step\":{\"time_s\":2.5}}'\n");
   fs::permissions(fake, fs::perms::owner_all);
@@ -412,7 +466,10 @@ TEST(ShippedSuite, LoadsAndComparesStepTimes) {
     SCOPED_TRACE(c.id);
     // Throughput cases compare step time (like with like); job-level cases compare failure
     // statistics computed by `trainsim run`.
-    EXPECT_TRUE(c.metric == "step_time_s" || c.metric == "failures_per_day" || c.metric == "mttf_h") << c.metric;
+    // Model-card energy cases compare tCO2eq from GPU-hours (trainsim energy-card).
+    EXPECT_TRUE(c.metric == "step_time_s" || c.metric == "failures_per_day" || c.metric == "mttf_h" ||
+                c.metric == "co2_t")
+        << c.metric;
     EXPECT_FALSE(c.note.empty()) << "every case says how its published value was derived";
   }
 }
@@ -421,6 +478,7 @@ TEST(ShippedSuite, EveryScenarioIsValidInput) {
   const config::ValidationSuite s = config::load_suite(TRAINSIM_SOURCE_DIR "/tests/validation/suite.yaml");
   for (const config::ValidationCase& c : s.cases) {
     SCOPED_TRACE(c.scenario);
+    if (!c.args.empty()) continue;  // no scenario: the command's arguments (energy_test checks them)
     try {
       const config::ScenarioSpec sc = config::load_scenario(c.scenario);
       if (c.metric == "step_time_s") EXPECT_EQ(sc.name, c.id);  // generated case files are named after their id
