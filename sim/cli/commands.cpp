@@ -14,12 +14,14 @@
 
 #include <filesystem>
 
+#include "sim/cli/energy_card.hpp"
 #include "sim/cli/validate.hpp"
 #include "sim/common/error.hpp"
 #include "sim/common/units.hpp"
 #include "sim/config/loader.hpp"
 #include "sim/hardware/catalog.hpp"
 #include "sim/platform/builder.hpp"
+#include "sim/energy/accounting.hpp"
 #include "sim/failures/model.hpp"
 #include "sim/job/job.hpp"
 #include "sim/report/io.hpp"
@@ -92,6 +94,24 @@ void prepare_out_dir(const std::string& dir, bool force) {
   }
 }
 
+// Batch-size ramp: one step simulation per ramp batch size on the already built platform, and the
+// job's phases (steps at their step time), the final phase being the scenario's global_batch.
+void add_ramp(const config::ScenarioSpec& sc, platform::ClusterView* view, job::JobOptions* jopt) {
+  if (sc.training.batch_ramp.empty()) return;
+  const double seq = static_cast<double>(sc.model.seq_len);
+  double ramp_tokens = 0;
+  for (const config::BatchPhase& b : sc.training.batch_ramp) {
+    config::ScenarioSpec phase = sc;
+    phase.training.global_batch = b.global_batch;
+    phase.training.batch_ramp.clear();
+    const step::StepProfile ps = step::simulate_step(phase, {}, view);
+    jopt->ramp.push_back({static_cast<int64_t>(std::ceil(b.tokens / (static_cast<double>(b.global_batch) * seq))), ps.time_s});
+    ramp_tokens += b.tokens;
+  }
+  jopt->final_phase_steps =
+      static_cast<int64_t>(std::ceil((sc.training.tokens - ramp_tokens) / (static_cast<double>(sc.training.global_batch) * seq)));
+}
+
 struct RunOptions {
   std::string out;
   bool force = false;
@@ -111,18 +131,25 @@ int cmd_run(const std::string& path, const std::vector<std::string>& sets, bool 
   jopt.replications = ro.replications > 0 ? ro.replications : sc.simulation.replications;
   jopt.seed = seed;
   jopt.timeline = !ro.out.empty();
+  add_ramp(sc, &view, &jopt);
   const job::JobResult j = job::simulate_job(sc, p, view, jopt);
-  const nlohmann::ordered_json doc = report::run_to_json(p, j, sc, seed);
+  const energy::StatePower power = energy::state_power(sc.platform, p);
+  const double tdp_w = hardware::find_gpu(sc.platform.node.gpu)->tdp_w;
+  std::vector<energy::JobEnergy> energies;
+  for (const auto& r : j.replications) energies.push_back(energy::job_energy(sc, power, r, tdp_w));
+  const nlohmann::ordered_json doc = report::run_to_json(p, j, energies, sc, seed);
   if (!ro.out.empty()) {
     report::write_file_atomic(ro.out + "/report.json", doc.dump(2) + "\n");
+    report::write_file_atomic(ro.out + "/power.csv",
+                              report::power_csv(energy::facility_series(sc, power, j.power, j.replications.at(0).wall_s)));
     report::write_file_atomic(ro.out + "/timeline.csv", report::timeline_csv(j.timeline));
     report::write_file_atomic(ro.out + "/trace.json", report::chrome_trace(p.trace, sc.name + " step"));
   }
   if (json) {
     std::cout << doc.dump(2) << "\n";
   } else {
-    std::cout << report::run_summary(p, j, sc);
-    if (!ro.out.empty()) std::cout << "\nwrote " << ro.out << "/report.json, timeline.csv, trace.json\n";
+    std::cout << report::run_summary(p, j, energies, sc);
+    if (!ro.out.empty()) std::cout << "\nwrote " << ro.out << "/report.json, timeline.csv, power.csv, trace.json\n";
   }
   return 0;
 }
@@ -141,6 +168,7 @@ int cmd_plan_checkpoint(const std::string& path, const std::vector<std::string>&
   job::JobOptions jopt;
   jopt.replications = replications > 0 ? replications : sc.simulation.replications;
   jopt.seed = seed;
+  add_ramp(sc, &view, &jopt);
   const job::IntervalSearch search = job::optimal_checkpoint_interval(sc, p, view, jopt);
   const double daly_s = search.daly_s, best_s = search.best_s, best_ettr = search.best_ettr;
   nlohmann::ordered_json curve = nlohmann::ordered_json::array();
@@ -289,6 +317,15 @@ int main(int argc, char** argv) {
   plan->add_option("--seed", ro.seed, "seed of the replications")->check(CLI::Range(0L, 1L << 62));
   plan->add_option("--replications", ro.replications, "replications per interval")->check(CLI::Range(1L, 100000L));
 
+  std::vector<std::string> card_hours, card_tdp;
+  std::string card_ci, card_pue;
+  auto* card = app.add_subcommand("energy-card", "model-card method: GPU-hours x power per GPU -> MWh, tCO2e");
+  card->add_option("--gpu-hours", card_hours, "GPU-hours of a group (repeatable, paired with --tdp)")->required();
+  card->add_option("--tdp", card_tdp, "power per GPU of that group, e.g. 700W (repeatable)")->required();
+  card->add_option("--carbon-intensity", card_ci, "grid intensity, e.g. 0.4137kg/kWh")->required();
+  card->add_option("--pue", card_pue, "facility PUE (default 1: already included)");
+  card->add_flag("--json", json, "print as one JSON document");
+
   auto* validate = app.add_subcommand("validate", "published runs: published vs predicted");
   validate->add_option("suite", suite, "validation suite YAML (default: the shipped one)");
   validate->add_flag("--json", json, "print as one JSON document");
@@ -307,6 +344,7 @@ int main(int argc, char** argv) {
     if (*plan) return cmd_plan_checkpoint(file, sets, json, ro.replications, ro.seed);
     if (*check) return cmd_check(file, sets);
     if (*describe) return cmd_describe(file, sets, json);
+    if (*card) return cmd_energy_card(card_hours, card_tdp, card_ci, card_pue, json);
     if (*validate) return run_validate(suite, json, self_exe(argv[0]), jobs);
   } catch (const ConfigError& e) {
     std::cerr << e.what() << "\n";

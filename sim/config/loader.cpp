@@ -74,7 +74,9 @@ const std::vector<std::string> kModelDimKeys = {"layers",          "hidden", "ff
                                                 "tied_embeddings", "dropout"};
 const std::vector<std::string> kTrainingKeys = {"tokens",    "global_batch", "micro_batch",
                                                 "precision", "parallelism",  "recompute",
-                                                "attention", "overlap",      "grad_reduce_dtype"};
+                                                "attention", "overlap",      "grad_reduce_dtype",
+                                                "batch_ramp"};
+const std::vector<std::string> kBatchPhaseKeys = {"global_batch", "tokens"};
 const std::vector<std::string> kParallelismKeys = {
     "tp", "pp", "dp", "cp", "vpp", "zero", "sequence_parallel", "order"};
 const std::vector<std::string> kOverlapKeys = {"tp_comm", "grad_reduce", "param_gather"};
@@ -386,9 +388,33 @@ std::vector<Dim> parse_order(const MapReader& p) {
   return order;
 }
 
+// training.batch_ramp: a list of {global_batch, tokens} phases run before the final global_batch.
+std::vector<BatchPhase> parse_batch_ramp(const MapReader& t) {
+  const std::string expected = "a list of maps {global_batch, tokens}";
+  const Value& list = t.require("batch_ramp", expected);
+  const std::string key = t.dotted("batch_ramp");
+  ReadContext& ctx = t.context();
+  ctx.record(key, list.loc, true);
+  if (list.type != Value::Type::kSequence) t.fail("batch_ramp", "expected " + expected + ", got " + describe_value(list));
+  if (list.items.empty()) t.fail("batch_ramp", "expected at least one phase, got an empty list");
+  std::vector<BatchPhase> out;
+  for (size_t i = 0; i < list.items.size(); ++i) {
+    const MapReader ph(ctx, list.items[i], key + "[" + std::to_string(i) + "]", kBatchPhaseKeys);
+    BatchPhase b;
+    b.global_batch = ph.required_integer("global_batch", 1, kMaxDim);
+    b.tokens = ph.required_quantity("tokens", Kind::kCount, Sign::kPositive);
+    if (!out.empty() && b.global_batch <= out.back().global_batch)
+      ph.fail("global_batch", "a ramp grows: " + std::to_string(b.global_batch) + " is not larger than the previous phase's " +
+                                  std::to_string(out.back().global_batch));
+    out.push_back(b);
+  }
+  return out;
+}
+
 void parse_training(const MapReader& t, int64_t gpus, TrainingSpec& tr) {
   tr.tokens = t.required_quantity("tokens", Kind::kCount, Sign::kPositive);
   tr.global_batch = t.required_integer("global_batch", 1, kMaxDim);
+  if (t.has("batch_ramp")) tr.batch_ramp = parse_batch_ramp(t);
   tr.micro_batch = t.integer("micro_batch", 1, kMaxDim).value_or(1);
   tr.precision =
       t.choice("precision", {"bf16", "fp8"}).value_or("bf16") == "fp8" ? Precision::kFp8 : Precision::kBf16;
@@ -739,11 +765,36 @@ void validate_scenario(const ReadContext& sctx, const ReadContext& pctx, const M
         {model_dim_note(sctx, mr, m, "layers", md.layers)});
   }
   const int64_t dp_mb = par.dp * sc.training.micro_batch;
+  double ramp_tokens = 0;
+  for (size_t i = 0; i < sc.training.batch_ramp.size(); ++i) {
+    const BatchPhase& b = sc.training.batch_ramp[i];
+    const std::string k = "training.batch_ramp[" + std::to_string(i) + "].global_batch";
+    if (b.global_batch % dp_mb != 0)
+      sctx.fail_at_key(k, str(b.global_batch) + " is not divisible by dp*micro_batch (" + str(dp_mb) + ")");
+    if (b.global_batch >= sc.training.global_batch)
+      sctx.fail_at_key(k, str(b.global_batch) + " is not smaller than the final training.global_batch (" +
+                              str(sc.training.global_batch) + ")");
+    ramp_tokens += b.tokens;
+  }
+  if (ramp_tokens >= sc.training.tokens && !sc.training.batch_ramp.empty())
+    sctx.fail_at_key("training.batch_ramp", "the ramp's tokens reach the whole budget training.tokens: nothing is left for the final global_batch");
   if (sc.training.global_batch % dp_mb != 0) {
     sctx.fail_at_key("training.global_batch",
                      str(sc.training.global_batch) + " is not divisible by dp*micro_batch (" + str(par.dp) +
                          "*" + str(sc.training.micro_batch) + " = " + str(dp_mb) + ")",
                      {"every data-parallel rank runs the same whole number of micro-batches per step"});
+  }
+  // Megatron's interleaved schedule runs micro-batches in groups of pp (schedules.py asserts it).
+  if (par.vpp > 1) {
+    auto check_groups = [&](int64_t global_batch, const std::string& key) {
+      const int64_t m = global_batch / dp_mb;
+      if (m % par.pp != 0)
+        sctx.fail_at_key(key, str(global_batch) + " gives " + str(m) + " micro-batches per pipeline, not a multiple of pp (" +
+                                  str(par.pp) + ") as the interleaved schedule (vpp " + str(par.vpp) + ") needs");
+    };
+    check_groups(sc.training.global_batch, "training.global_batch");
+    for (size_t i = 0; i < sc.training.batch_ramp.size(); ++i)
+      check_groups(sc.training.batch_ramp[i].global_batch, "training.batch_ramp[" + std::to_string(i) + "].global_batch");
   }
   if (par.cp > 1) {
     const std::string cp_key = par_key + ".cp";

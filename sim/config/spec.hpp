@@ -102,8 +102,17 @@ struct OverlapSpec {
   bool param_gather = true;             // --overlap-param-gather
 };
 
+// One phase of a batch-size ramp: `tokens` trained at `global_batch` sequences per step before
+// the next phase (Llama 3 §3.4.1: 4M tokens per batch, then 8M after 252M tokens, then 16M after
+// 2.87T).
+struct BatchPhase {
+  int64_t global_batch = 0;
+  double tokens = 0;
+};
+
 struct TrainingSpec {
-  double tokens = 0;                    // training budget, tokens
+  double tokens = 0;                    // training budget, tokens (ramp phases included)
+  std::vector<BatchPhase> batch_ramp;   // phases before the final global_batch, in order
   int64_t global_batch = 0;             // sequences per step
   int64_t micro_batch = 1;              // sequences per micro-batch
   Precision precision = Precision::kBf16;

@@ -86,8 +86,9 @@ class Replication {
  public:
   Replication(const config::ScenarioSpec& s, const step::StepProfile& step, const platform::ClusterView& view,
               const Rates& rates, const CheckpointModel& ck, int64_t total_steps, uint64_t seed, int64_t index,
-              bool timeline, const std::vector<double>& scripted)
+              bool timeline, const std::vector<double>& scripted, const std::vector<JobOptions::Phase>& ramp)
       : s_(s), step_(step), view_(view), rates_(rates), ck_(ck), total_steps_(total_steps), scripted_(scripted),
+        ramp_(ramp),
         rng_failures_(seed, static_cast<uint64_t>(index), "failures"),
         rng_nodes_(seed, static_cast<uint64_t>(index), "blast-radius"), timeline_(timeline) {
     job_nodes_ = static_cast<int64_t>(view.nodes.size());
@@ -112,10 +113,20 @@ class Replication {
   void log(const char* event, std::string detail = {}) {
     if (timeline_) events_.push_back({now(), event, std::move(detail), steps_});
   }
-  // Step time at simulated time t (diurnal drift, Llama 3 §3.3.4), seconds.
-  double step_time_at(double t) const {
+  // Step time of the batch-ramp phase that step `k` belongs to, and the first step after that
+  // phase (total_steps_ for the final phase).
+  std::pair<double, int64_t> phase_of(int64_t k) const {
+    int64_t end = 0;
+    for (const auto& ph : ramp_) {
+      end += ph.steps;
+      if (k < end) return {ph.step_time_s, end};
+    }
+    return {step_.time_s, total_steps_};
+  }
+  // Step time at simulated time t (diurnal drift, Llama 3 §3.3.4) in the phase of step k, seconds.
+  double step_time_at(double t, int64_t k) const {
     const double a = s_.drift.diurnal_amplitude;
-    return step_.time_s * (1.0 + a * std::sin(2.0 * M_PI * t / kDaySeconds));
+    return phase_of(k).first * (1.0 + a * std::sin(2.0 * M_PI * t / kDaySeconds));
   }
   // Waits up to `duration` for a message. Returns nullptr when the duration elapsed.
   std::unique_ptr<Message> wait(double duration);
@@ -134,6 +145,7 @@ class Replication {
   const CheckpointModel& ck_;
   int64_t total_steps_;
   const std::vector<double>& scripted_;
+  const std::vector<JobOptions::Phase>& ramp_;
   failures::Rng rng_failures_, rng_nodes_;
   bool timeline_;
   sg4::Mailbox* box_ = nullptr;
@@ -269,14 +281,18 @@ void Replication::job_actor() {
   const int64_t steps_per_cycle =
       std::max<int64_t>(1, static_cast<int64_t>(std::llround(ck_.interval_s / step0_s)));
   while (steps_ < total_steps_) {
-    const double step_s = step_time_at(now() + 0.5 * kStretchS);
+    const double step_s = step_time_at(now() + 0.5 * kStretchS, steps_);
     const double train_s = static_cast<double>(steps_per_cycle) * step_s;
     const double cycle_s = train_s + ck_.stall_s;
-    const int64_t remaining = total_steps_ - steps_;
+    // A stretch stays inside one batch-ramp phase: it ends at the phase's last step.
+    const int64_t phase_end = phase_of(steps_).second;
+    const int64_t remaining = phase_end - steps_;
     const int64_t cycles_left = (remaining + steps_per_cycle - 1) / steps_per_cycle;
     const int64_t cycles = std::min<int64_t>(cycles_left, std::max<int64_t>(1, static_cast<int64_t>(kStretchS / cycle_s)));
-    const bool last = cycles == cycles_left;
-    // The final cycle of the run ends with the last token, not with a checkpoint.
+    const bool last = cycles == cycles_left && phase_end == total_steps_;
+    // The final cycle of the run ends with the last token, not with a checkpoint. A cycle that
+    // straddles the end of a batch-ramp phase runs wholly at the phase's step time (an
+    // approximation of at most one checkpoint interval per phase change).
     const int64_t stretch_steps = last ? remaining : cycles * steps_per_cycle;
     const double stretch_s = static_cast<double>(stretch_steps) * step_s +
                              static_cast<double>(last ? cycles - 1 : cycles) * ck_.stall_s;
@@ -313,7 +329,7 @@ void Replication::job_actor() {
     if (done > 0) saved_steps_ = steps_;
     double partial_s;  // training time of the interrupted cycle
     if (into < train_s) {
-      const int64_t k = std::min<int64_t>(static_cast<int64_t>(into / step_s), total_steps_ - steps_);
+      const int64_t k = std::min<int64_t>(static_cast<int64_t>(into / step_s), phase_end - steps_);
       steps_ += k;
       partial_s = into;
     } else {
@@ -523,9 +539,13 @@ JobResult simulate_job(const config::ScenarioSpec& s_in, const step::StepProfile
   out.checkpoint = checkpoint_model(s, step.time_s, out.job_mtbf_s);
   const double tokens_per_step = static_cast<double>(s.training.global_batch * s.model.seq_len);
   out.total_steps = static_cast<int64_t>(std::ceil(s.training.tokens / tokens_per_step));
+  if (!options.ramp.empty()) {
+    out.total_steps = std::max<int64_t>(0, options.final_phase_steps);
+    for (const auto& ph : options.ramp) out.total_steps += ph.steps;
+  }
   for (int64_t i = 0; i < options.replications; ++i) {
     Replication rep(s, step, view, rates, out.checkpoint, out.total_steps, options.seed, i, options.timeline && i == 0,
-                    options.scripted_failures_s);
+                    options.scripted_failures_s, options.ramp);
     const bool keep = options.timeline && i == 0;
     out.replications.push_back(rep.run(keep ? &out.timeline : nullptr, keep ? &out.power : nullptr));
   }

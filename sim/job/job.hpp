@@ -77,6 +77,15 @@ struct JobOptions {
   // When non-empty, these job-scope failures (times from job start, ascending) replace the
   // failure model: "what if the job fails at t".
   std::vector<double> scripted_failures_s;
+  // Batch-size ramp: consecutive phases of `steps` steps at their own step time (simulated at
+  // their global batch); the last phase runs to the end of the token budget. Empty = one phase
+  // at the step profile's time. total_steps then = the ramp's steps + the final phase's.
+  struct Phase {
+    int64_t steps = 0;
+    double step_time_s = 0;
+  };
+  std::vector<Phase> ramp;
+  int64_t final_phase_steps = -1;  // steps of the final phase when ramp is given
 };
 
 struct JobResult {

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "sim/common/error.hpp"
+#include "sim/energy/model.hpp"
 
 namespace sg4 = simgrid::s4u;
 
@@ -76,9 +77,18 @@ ClusterView build_platform(const config::PlatformSpec& spec, int64_t nodes_used,
   const int64_t pods = g.pod_tier ? (nodes_used + g.nodes_per_pod - 1) / g.nodes_per_pod : 1;
   view.pods = pods;
 
+  // Power states of a node for SimGrid's host energy plugin (power = idle + (all - idle) x busy
+  // cores / cores in the current pstate): pstate 0 "training", where idle means the GPUs wait on
+  // communication and all cores busy means every GPU computes; pstate 1 "idle"; off = failed.
+  const energy::NodePower np = energy::node_power(spec);
+  char wattage[160];
+  std::snprintf(wattage, sizeof wattage, "%.3f:%.3f,%.3f:%.3f", np.comm_wait_w, np.train_w, np.idle_w, np.idle_w);
+  const std::string wattage_off = std::to_string(np.off_w);
   auto add_node = [&](sg4::NetZone* zone, int64_t n) {
-    sg4::Host* host = zone->create_host(numbered("node", n, 5), gpu_flop_per_s);
+    sg4::Host* host = zone->create_host(numbered("node", n, 5), std::vector<double>{gpu_flop_per_s, gpu_flop_per_s});
     host->set_core_count(static_cast<int>(gpn));
+    host->set_property("wattage_per_state", wattage);
+    host->set_property("wattage_off", wattage_off);
     host->seal();
     sg4::Link* nvs = zone->create_link(numbered("node", n, 5) + "/nvswitch", loopback_bps);
     nvs->set_latency(kNvlinkLatencyS)->seal();
@@ -129,6 +139,8 @@ ClusterView build_platform(const config::PlatformSpec& spec, int64_t nodes_used,
   }
   // The job controller (scheduler, training-job actor): outside the fabric, never turned off.
   view.controller = root->create_host("controller", 1e9);
+  view.controller->set_property("wattage_per_state", "0:0");  // accounted nowhere: not a cluster node
+  view.controller->set_property("wattage_off", "0");
   view.controller->seal();
   sg4::Link* ctl = root->create_link("controller/loopback", 1e12);
   ctl->seal();

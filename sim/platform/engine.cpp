@@ -1,6 +1,7 @@
 #include "sim/platform/engine.hpp"
 
 #include <simgrid/s4u.hpp>
+#include <simgrid/plugins/energy.h>
 #include <xbt/log.h>
 
 #include <memory>
@@ -14,6 +15,10 @@ simgrid::s4u::Engine& engine() {
     static char arg0[] = "trainsim";
     static char* argv[] = {arg0, nullptr};
     instance = std::make_unique<simgrid::s4u::Engine>(&argc, argv);
+    // Host energy plugin: node power from the wattage of the current pstate and the busy cores
+    // (GPUs). Must be set up before the platform exists; its per-host report at exit is an INFO
+    // log, silenced with the rest of SimGrid's logs below.
+    sg_host_energy_plugin_init();
     xbt_log_control_set("root.thresh:critical");
     simgrid::s4u::Engine::set_config("network/model:CM02");
     simgrid::s4u::Engine::set_config("network/crosstraffic:0");

@@ -10,7 +10,7 @@ namespace trainsim::platform {
 
 // Creates the engine on first use, configured for bulk flows: CM02 without cross-traffic (exact
 // fluid max-min, ../shared/simgrid-notes.md §3.7), no TCP window bound (RDMA), SimGrid's own
-// logs at critical only.
+// logs at critical only, host energy plugin on.
 simgrid::s4u::Engine& engine();
 
 }  // namespace trainsim::platform

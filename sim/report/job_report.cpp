@@ -29,7 +29,8 @@ double mean(const std::vector<double>& v) {
 }  // namespace
 
 nlohmann::ordered_json run_to_json(const step::StepProfile& step, const job::JobResult& j,
-                                   const config::ScenarioSpec& sc, uint64_t seed) {
+                                   const std::vector<energy::JobEnergy>& en, const config::ScenarioSpec& sc,
+                                   uint64_t seed) {
   nlohmann::ordered_json doc = step_to_json(step, sc);
   const auto wall = collect(j, [](const job::ReplicationResult& r) { return r.wall_s / kDay; });
   const auto ettr = collect(j, [](const job::ReplicationResult& r) { return r.ettr(); });
@@ -62,6 +63,29 @@ nlohmann::ordered_json run_to_json(const step::StepProfile& step, const job::Job
   job["failures_by_category"] = cats;
   doc["job"] = job;
 
+  // energy.*: means over replications.
+  auto emean = [&](double (*f)(const energy::JobEnergy&)) {
+    double sum = 0;
+    for (const auto& e : en) sum += f(e);
+    return en.empty() ? 0.0 : sum / static_cast<double>(en.size());
+  };
+  nlohmann::ordered_json energy;
+  energy["gpu_hours"] = emean([](const energy::JobEnergy& e) { return e.gpu_hours; });
+  energy["avg_gpu_power_w"] = emean([](const energy::JobEnergy& e) { return e.avg_gpu_power_w; });
+  energy["gpu_mwh"] = emean([](const energy::JobEnergy& e) { return e.gpu_j / 3.6e9; });
+  energy["it_mwh"] = emean([](const energy::JobEnergy& e) { return e.it_j / 3.6e9; });
+  energy["facility_mwh"] = emean([](const energy::JobEnergy& e) { return e.facility_j / 3.6e9; });
+  energy["tdp_based_mwh"] = emean([](const energy::JobEnergy& e) { return e.tdp_based_j / 3.6e9; });
+  energy["co2_t"] = emean([](const energy::JobEnergy& e) { return e.co2_kg / 1000.0; });
+  energy["cost_usd"] = emean([](const energy::JobEnergy& e) { return e.cost_usd; });
+  energy["avg_power_mw"] = emean([](const energy::JobEnergy& e) { return e.avg_facility_w / 1e6; });
+  energy["peak_power_mw"] = emean([](const energy::JobEnergy& e) { return e.peak_facility_w / 1e6; });
+  energy["power_swing_mw"] = emean([](const energy::JobEnergy& e) { return e.swing_w / 1e6; });
+  energy["lost_mwh"] = emean([](const energy::JobEnergy& e) { return e.lost_j / 3.6e9; });
+  energy["step_node_power_w"] = step.node_power_w;
+  energy["step_power_from_plugin"] = step.power_from_plugin;
+  doc["energy"] = energy;
+
   const failures::Summary e = failures::summarize(ettr), w = failures::summarize(wall);
   nlohmann::ordered_json reps;
   reps["n"] = j.replications.size();
@@ -86,8 +110,9 @@ nlohmann::ordered_json run_to_json(const step::StepProfile& step, const job::Job
   return doc;
 }
 
-std::string run_summary(const step::StepProfile& step, const job::JobResult& j, const config::ScenarioSpec& sc) {
-  const nlohmann::ordered_json d = run_to_json(step, j, sc, 0);
+std::string run_summary(const step::StepProfile& step, const job::JobResult& j,
+                        const std::vector<energy::JobEnergy>& en, const config::ScenarioSpec& sc) {
+  const nlohmann::ordered_json d = run_to_json(step, j, en, sc, 0);
   const auto& jb = d["job"];
   const auto& rp = d["replications"];
   std::ostringstream o;
@@ -128,6 +153,15 @@ std::string run_summary(const step::StepProfile& step, const job::JobResult& j, 
   line("checkpoints     %.0f of %.2f TB every %.1f min, stall %.1f s each, reload %.1f s\n",
        jb["checkpoints"].get<double>(), j.checkpoint.size_bytes / 1e12, j.checkpoint.interval_s / 60,
        j.checkpoint.stall_s, j.checkpoint.reload_s);
+  const auto& e = d["energy"];
+  line("\nenergy          %.0f MWh facility (%.0f MWh IT, %.0f MWh GPUs; TDP method %.0f MWh)\n",
+       e["facility_mwh"].get<double>(), e["it_mwh"].get<double>(), e["gpu_mwh"].get<double>(),
+       e["tdp_based_mwh"].get<double>());
+  line("power           %.1f MW average, %.1f MW peak, %.1f MW swings; %.0f W per GPU on average\n",
+       e["avg_power_mw"].get<double>(), e["peak_power_mw"].get<double>(), e["power_swing_mw"].get<double>(),
+       e["avg_gpu_power_w"].get<double>());
+  line("carbon, cost    %.0f t CO2e, %.3g USD of electricity; %.0f MWh lost to failures\n", e["co2_t"].get<double>(),
+       e["cost_usd"].get<double>(), e["lost_mwh"].get<double>());
   return o.str();
 }
 
@@ -138,6 +172,21 @@ std::string timeline_csv(const std::vector<job::JobEvent>& events) {
   for (const auto& e : events) {
     std::snprintf(buf, sizeof buf, "%.3f,%.6f,%s,%s,%lld\n", e.time_s, e.time_s / kDay, e.event.c_str(),
                   e.detail.c_str(), static_cast<long long>(e.steps));
+    o << buf;
+  }
+  return o.str();
+}
+
+}  // namespace trainsim::report
+
+namespace trainsim::report {
+
+std::string power_csv(const std::vector<std::pair<double, double>>& series) {
+  std::ostringstream o;
+  o << "time_s,time_days,facility_mw\n";
+  char buf[128];
+  for (const auto& [t, w] : series) {
+    std::snprintf(buf, sizeof buf, "%.3f,%.6f,%.6f\n", t, t / 86400.0, w / 1e6);
     o << buf;
   }
   return o.str();

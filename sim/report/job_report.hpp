@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/config/spec.hpp"
+#include "sim/energy/accounting.hpp"
 #include "sim/job/job.hpp"
 #include "sim/step/step.hpp"
 
@@ -15,10 +16,16 @@ namespace trainsim::report {
 // {"scenario", "step": {...step_to_json...}, "job": {...}, "replications": {...}, "checkpoint": {...},
 //  "failures": {...}}. job.* are means over replications.
 nlohmann::ordered_json run_to_json(const step::StepProfile& step, const job::JobResult& job,
-                                   const config::ScenarioSpec& scenario, uint64_t seed);
+                                   const std::vector<energy::JobEnergy>& energy, const config::ScenarioSpec& scenario,
+                                   uint64_t seed);
 
 // Days, ETTR, MFU first; then where the time went, failures by cause, checkpoints.
-std::string run_summary(const step::StepProfile& step, const job::JobResult& job, const config::ScenarioSpec& scenario);
+std::string run_summary(const step::StepProfile& step, const job::JobResult& job,
+                        const std::vector<energy::JobEnergy>& energy, const config::ScenarioSpec& scenario);
+
+// power.csv: time_s,time_days,facility_mw, one row per change of facility power (piecewise
+// constant until the next row; the last row is the end of the run).
+std::string power_csv(const std::vector<std::pair<double, double>>& series);
 
 // timeline.csv: time_s,time_days,event,detail,steps (one row per job event of replication 0).
 std::string timeline_csv(const std::vector<job::JobEvent>& events);

@@ -24,7 +24,10 @@
 #include <map>
 #include <memory>
 
+#include <simgrid/plugins/energy.h>
+
 #include "sim/collectives/collectives.hpp"
+#include "sim/energy/model.hpp"
 #include "sim/common/error.hpp"
 #include "sim/platform/builder.hpp"
 #include "sim/platform/engine.hpp"
@@ -89,6 +92,8 @@ class StepSim {
 
   StepProfile run();
   const platform::ClusterView& view() const { return view_; }
+  // Runs on a platform built by an earlier step simulation of this process (same nodes).
+  void reuse(const platform::ClusterView& v) { view_ = v; }
 
  private:
   int64_t stage_node(int64_t s) const { return layout_.node_of({0, 0, s, 0}); }
@@ -104,7 +109,7 @@ class StepSim {
   double pass_kernel_seconds(const Op& op, int64_t vs) const;
   void compute(int64_t s, const Op& op, int64_t vs, StageResult& r);
   void record(StageResult& r, const std::string& track, std::string name, const char* cat, double t0, double t1) {
-    if (opt_.collect_trace && t1 > t0) r.trace.push_back({track, std::move(name), cat, t0, t1});
+    if (opt_.collect_trace && t1 > t0) r.trace.push_back({track, std::move(name), cat, t0 - start_s_, t1 - start_s_});
   }
   void wait_all(const std::vector<sg4::CommPtr>& comms) {
     for (const auto& c : comms) c->wait();
@@ -118,9 +123,13 @@ class StepSim {
     put->detach();
     return box->get_async<int>(&sink_);
   }
+  // Kernels of the stage's tp GPUs: one exec on tp cores of the node (the energy plugin counts
+  // them busy); a multi-threaded exec's amount is per thread, so it lasts `seconds` on an
+  // otherwise idle node.
   void exec(double seconds) {
     if (seconds <= 0) return;
-    sg4::this_actor::exec_init(seconds * view_.gpu_flop_per_s)->wait();
+    const int cores = static_cast<int>(par_.tp);
+    sg4::this_actor::exec_init(seconds * view_.gpu_flop_per_s)->set_thread_count(cores)->wait();
   }
 
   const config::ScenarioSpec& sc_;
@@ -134,6 +143,7 @@ class StepSim {
   std::vector<sg4::Mailbox*> tp_boxes_;
   int payload_ = 0;        // mailbox payload (content unused)
   int* sink_ = nullptr;    // where received payloads land
+  double start_s_ = 0;     // engine clock when this step started (0 unless a platform is reused)
 };
 
 double StepSim::chunk_params(int64_t s, int64_t c) const {
@@ -379,7 +389,7 @@ void StepSim::stage_actor(int64_t s) {
   exec(opt_s);
   r.opt_s += opt_s;
   record(r, track, "optimizer", "optimizer", t1, sg4::Engine::get_clock());
-  r.finish_s = sg4::Engine::get_clock();
+  r.finish_s = sg4::Engine::get_clock() - start_s_;
   wait_all(sends);
 }
 
@@ -388,9 +398,12 @@ StepProfile StepSim::run() {
 
   const int64_t gpn = sc_.platform.node.gpus_per_node;
   const int64_t nodes_used = (sc_.gpus + gpn - 1) / gpn;
-  view_ = platform::build_platform(sc_.platform, nodes_used, w_.peak_flop_per_s);
+  if (view_.nodes.empty()) view_ = platform::build_platform(sc_.platform, nodes_used, w_.peak_flop_per_s);
 
   stages_.assign(static_cast<size_t>(par_.pp), StageResult{});
+  start_s_ = sg4::Engine::get_clock();
+  std::vector<double> joules_before(view_.nodes.size(), 0.0);
+  for (size_t n = 0; n < view_.nodes.size(); ++n) joules_before[n] = sg_host_get_consumed_energy(view_.nodes[n]);
   std::vector<sg4::ActorPtr> actors;
   for (int64_t s = 0; s < par_.pp; ++s) {
     char name[64];
@@ -458,6 +471,25 @@ StepProfile StepSim::run() {
     p.simulated_flows += st.flows;
   }
   p.gpu_busy_fraction = busy / static_cast<double>(stages_.size()) / p.time_s;
+  // Training-state power. The plugin measured every node; the simulated stages' nodes are
+  // representative when the simulated GPUs fill them (tp x stages on the node = GPUs per node).
+  const energy::NodePower np = energy::node_power(sc_.platform);
+  std::map<int64_t, int64_t> gpus_on_node;
+  for (int64_t s = 0; s < par_.pp; ++s) gpus_on_node[stage_node(s)] += par_.tp;
+  bool full = true;
+  for (const auto& [node, g] : gpus_on_node) full = full && g == sc_.platform.node.gpus_per_node;
+  const double lin = np.comm_wait_w + (np.train_w - np.comm_wait_w) * p.gpu_busy_fraction;
+  if (full && p.time_s > 0) {
+    double joules = 0;
+    for (const auto& [node, g] : gpus_on_node)
+      joules += sg_host_get_consumed_energy(view_.nodes[static_cast<size_t>(node)]) -
+                joules_before[static_cast<size_t>(node)];
+    p.node_power_w = joules / (static_cast<double>(gpus_on_node.size()) * p.time_s);
+    p.power_from_plugin = true;
+  } else {
+    p.node_power_w = lin;
+  }
+  p.gpu_power_w = np.gpu_comm_w + (np.gpu_train_w - np.gpu_comm_w) * p.gpu_busy_fraction;
   p.memory.weights_bytes = w_.memory.weights;
   p.memory.gradients_bytes = w_.memory.gradients;
   p.memory.optimizer_bytes = w_.memory.optimizer;
@@ -480,6 +512,7 @@ StepProfile simulate_step(const config::ScenarioSpec& scenario, const StepOption
                           platform::ClusterView* view) {
   const workload::Workload w = workload::build_workload(scenario);
   StepSim sim(scenario, w, options);
+  if (view != nullptr && !view->nodes.empty()) sim.reuse(*view);
   StepProfile p = sim.run();
   if (view != nullptr) *view = sim.view();
   return p;

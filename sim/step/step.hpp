@@ -61,6 +61,12 @@ struct StepProfile {
   double bubble_fraction = 0;       // bubble_s / time_s
   double exposed_comm_fraction = 0; // (tp+cp+pp+dp exposed) / time_s
   double gpu_busy_fraction = 0;     // mean over GPUs of compute time / time_s (power-state input)
+  // Mean power of a node and of one GPU over the step (training state). Measured with SimGrid's
+  // host energy plugin on the simulated stages' nodes when they are fully occupied by simulated
+  // GPUs; otherwise the plugin's own linear model applied to gpu_busy_fraction.
+  double node_power_w = 0;
+  double gpu_power_w = 0;
+  bool power_from_plugin = false;
   StepBreakdown breakdown;
   MemoryBreakdown memory;
   double memory_capacity_bytes = 0; // HBM per GPU
@@ -87,9 +93,12 @@ struct StepOptions {
 };
 
 // Runs one step simulation in the process's engine (platform/engine.hpp), building the platform.
-// When `view` is given it receives the built platform, for the job simulation that follows.
-// REQUIRES: a validated scenario that fits in memory; no platform built in this process yet
-// (SimGrid keeps global state: one simulation per process).
+// When `view` is given it receives the built platform, for the job simulation that follows; when
+// it already holds a platform (an earlier step of the same process, e.g. another batch size of a
+// ramp), that platform is reused instead of built.
+// REQUIRES: a validated scenario that fits in memory; the first call of a process builds the
+// platform (SimGrid keeps global state: one platform, one engine per process), later calls pass
+// its view.
 StepProfile simulate_step(const config::ScenarioSpec& scenario, const StepOptions& options = {},
                           platform::ClusterView* view = nullptr);
 

@@ -153,3 +153,24 @@ TEST(Job, SameSeedSameRunOtherSeedOtherRun) {
 
 }  // namespace
 }  // namespace trainsim::job
+
+namespace trainsim::job {
+namespace {
+
+TEST(Job, BatchRampPhasesRunAtTheirOwnStepTime) {
+  Fixture f;
+  JobOptions o;
+  o.ramp = {{100, 2.0}};       // 100 steps of 2 s (a smaller batch), then the final phase
+  o.final_phase_steps = 1000;  // 1,000 steps of 1 s
+  const JobResult j = simulate_job(f.s, f.step, f.view, o);
+  const ReplicationResult& r = j.replications.at(0);
+  SCOPED_TRACE("one 200 s cycle + checkpoint, then 10 cycles of 100 s with 9 checkpoints");
+  EXPECT_EQ(j.total_steps, 1100);
+  EXPECT_EQ(r.steps, 1100);
+  EXPECT_EQ(r.checkpoints, 10);
+  EXPECT_NEAR(r.state_s[static_cast<int>(PowerState::kTrain)], 200 + 1000, 1e-6);
+  EXPECT_NEAR(r.wall_s, 60 + 64 * 2e-3 + j.checkpoint.reload_s + 1200 + 10 * 10, 1e-6);
+}
+
+}  // namespace
+}  // namespace trainsim::job
