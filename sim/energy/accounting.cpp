@@ -40,7 +40,11 @@ JobEnergy job_energy(const config::ScenarioSpec& s, const StatePower& p, const j
   e.facility_j = e.it_j * pue(s);
   e.gpu_hours = gpus * r.wall_s / 3600.0;
   e.tdp_based_j = e.gpu_hours * 3600.0 * gpu_tdp_w;
+  // Operational carbon at the grid intensity (an hourly profile enters through its mean), plus the
+  // GPUs' embodied carbon amortised over their lifetime when the scenario gives it.
   e.co2_kg = e.facility_j * s.energy.carbon_intensity_kg_per_j;
+  if (s.energy.embodied_carbon_per_gpu_kg > 0)
+    e.co2_kg += embodied_co2_kg(gpus, s.energy.embodied_carbon_per_gpu_kg, r.wall_s, s.energy.embodied_lifetime_s);
   e.cost_usd = e.facility_j * s.energy.price_usd_per_j;
   e.avg_gpu_power_w = r.wall_s > 0 ? e.gpu_j / (gpus * r.wall_s) : 0;
   e.avg_facility_w = r.wall_s > 0 ? e.facility_j / r.wall_s : 0;

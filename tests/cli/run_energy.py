@@ -17,6 +17,8 @@ with tempfile.TemporaryDirectory() as out:
                        capture_output=True, text=True)
     if r.returncode != 0:
         sys.exit(f"run exited {r.returncode}: {r.stderr}")
+    if len(r.stderr.splitlines()) > 2:
+        sys.exit(f"run wrote {len(r.stderr.splitlines())} lines on stderr (energy plugin report?):\n{r.stderr[:500]}")
     rep = json.load(open(os.path.join(out, "report.json")))
     rows = list(csv.DictReader(open(os.path.join(out, "power.csv"))))
 e = rep["energy"]
