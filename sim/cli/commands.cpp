@@ -1,29 +1,27 @@
 #include "sim/cli/commands.hpp"
 
-#include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
-
-#include <cmath>
-#include <cstdio>
-#include <iostream>
-#include <string>
-#include <vector>
-
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
+#include <cmath>
+#include <cstdio>
 #include <filesystem>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 #include "sim/cli/energy_card.hpp"
 #include "sim/cli/validate.hpp"
 #include "sim/common/error.hpp"
 #include "sim/common/units.hpp"
 #include "sim/config/loader.hpp"
-#include "sim/hardware/catalog.hpp"
-#include "sim/platform/builder.hpp"
 #include "sim/energy/accounting.hpp"
 #include "sim/failures/model.hpp"
+#include "sim/hardware/catalog.hpp"
 #include "sim/job/job.hpp"
+#include "sim/platform/builder.hpp"
 #include "sim/report/io.hpp"
 #include "sim/report/job_report.hpp"
 #include "sim/report/json.hpp"
@@ -56,7 +54,8 @@ config::ScenarioSpec load_runnable(const std::string& path, const std::vector<st
   return sc;
 }
 
-int cmd_step(const std::string& path, const std::vector<std::string>& sets, bool json, const std::string& trace) {
+int cmd_step(const std::string& path, const std::vector<std::string>& sets, bool json,
+             const std::string& trace) {
   const config::ScenarioSpec sc = load_runnable(path, sets);
   step::StepOptions opt;
   opt.collect_trace = !trace.empty();
@@ -86,9 +85,11 @@ void prepare_out_dir(const std::string& dir, bool force) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (fs::exists(dir, ec)) {
-    if (!fs::is_directory(dir, ec)) throw ConfigError(format_error(dir, "--out", "exists and is not a directory"));
+    if (!fs::is_directory(dir, ec))
+      throw ConfigError(format_error(dir, "--out", "exists and is not a directory"));
     if (!force && !fs::is_empty(dir, ec))
-      throw ConfigError(format_error(dir, "--out", "directory is not empty (use --force to overwrite its report files)"));
+      throw ConfigError(
+          format_error(dir, "--out", "directory is not empty (use --force to overwrite its report files)"));
   } else if (!fs::create_directories(dir, ec) || ec) {
     throw ConfigError(format_error(dir, "--out", "cannot create directory: " + ec.message()));
   }
@@ -105,18 +106,19 @@ void add_ramp(const config::ScenarioSpec& sc, platform::ClusterView* view, job::
     phase.training.global_batch = b.global_batch;
     phase.training.batch_ramp.clear();
     const step::StepProfile ps = step::simulate_step(phase, {}, view);
-    jopt->ramp.push_back({static_cast<int64_t>(std::ceil(b.tokens / (static_cast<double>(b.global_batch) * seq))), ps.time_s});
+    jopt->ramp.push_back(
+        {static_cast<int64_t>(std::ceil(b.tokens / (static_cast<double>(b.global_batch) * seq))), ps.time_s});
     ramp_tokens += b.tokens;
   }
-  jopt->final_phase_steps =
-      static_cast<int64_t>(std::ceil((sc.training.tokens - ramp_tokens) / (static_cast<double>(sc.training.global_batch) * seq)));
+  jopt->final_phase_steps = static_cast<int64_t>(
+      std::ceil((sc.training.tokens - ramp_tokens) / (static_cast<double>(sc.training.global_batch) * seq)));
 }
 
 struct RunOptions {
   std::string out;
   bool force = false;
-  int64_t seed = -1;          // -1 = the scenario's simulation.seed
-  int64_t replications = 0;   // 0 = the scenario's simulation.replications
+  int64_t seed = -1;         // -1 = the scenario's simulation.seed
+  int64_t replications = 0;  // 0 = the scenario's simulation.replications
 };
 
 int cmd_run(const std::string& path, const std::vector<std::string>& sets, bool json, const RunOptions& ro) {
@@ -140,8 +142,8 @@ int cmd_run(const std::string& path, const std::vector<std::string>& sets, bool 
   const nlohmann::ordered_json doc = report::run_to_json(p, j, energies, sc, seed);
   if (!ro.out.empty()) {
     report::write_file_atomic(ro.out + "/report.json", doc.dump(2) + "\n");
-    report::write_file_atomic(ro.out + "/power.csv",
-                              report::power_csv(energy::facility_series(sc, power, j.power, j.replications.at(0).wall_s)));
+    report::write_file_atomic(ro.out + "/power.csv", report::power_csv(energy::facility_series(
+                                                         sc, power, j.power, j.replications.at(0).wall_s)));
     report::write_file_atomic(ro.out + "/timeline.csv", report::timeline_csv(j.timeline));
     report::write_file_atomic(ro.out + "/trace.json", report::chrome_trace(p.trace, sc.name + " step"));
   }
@@ -149,7 +151,8 @@ int cmd_run(const std::string& path, const std::vector<std::string>& sets, bool 
     std::cout << doc.dump(2) << "\n";
   } else {
     std::cout << report::run_summary(p, j, energies, sc);
-    if (!ro.out.empty()) std::cout << "\nwrote " << ro.out << "/report.json, timeline.csv, power.csv, trace.json\n";
+    if (!ro.out.empty())
+      std::cout << "\nwrote " << ro.out << "/report.json, timeline.csv, power.csv, trace.json\n";
   }
   return 0;
 }
@@ -164,7 +167,9 @@ int cmd_plan_checkpoint(const std::string& path, const std::vector<std::string>&
   const step::StepProfile p = step::simulate_step(sc, {}, &view);
   const double mtbf_s = failures::job_mttf_s(sc);
   if (!(mtbf_s > 0) || !std::isfinite(mtbf_s))
-    throw ConfigError(format_error(sc.loc.str(), "failures", "checkpoint-interval planning needs a failure model (failures.model is none)"));
+    throw ConfigError(
+        format_error(sc.loc.str(), "failures",
+                     "checkpoint-interval planning needs a failure model (failures.model is none)"));
   job::JobOptions jopt;
   jopt.replications = replications > 0 ? replications : sc.simulation.replications;
   jopt.seed = seed;
@@ -199,17 +204,19 @@ int cmd_plan_checkpoint(const std::string& path, const std::vector<std::string>&
     return 0;
   }
   char buf[256];
-  std::snprintf(buf, sizeof buf,
-                "scenario          %s\njob MTBF          %.2f h (failures model '%s')\nsave stall        %.1f s\n"
-                "Young (1st order) %.1f min\nDaly (higher ord) %.1f min\nsimulated optimum %.1f min (ETTR %.4f, %lld replications per point)\n\n",
-                sc.name.c_str(), mtbf_s / 3600, sc.failures.model.c_str(), base.stall_s,
-                failures::young_interval_s(base.stall_s, mtbf_s) / 60, daly_s / 60, best_s / 60, best_ettr,
-                static_cast<long long>(jopt.replications));
+  std::snprintf(
+      buf, sizeof buf,
+      "scenario          %s\njob MTBF          %.2f h (failures model '%s')\nsave stall        %.1f s\n"
+      "Young (1st order) %.1f min\nDaly (higher ord) %.1f min\nsimulated optimum %.1f min (ETTR %.4f, %lld "
+      "replications per point)\n\n",
+      sc.name.c_str(), mtbf_s / 3600, sc.failures.model.c_str(), base.stall_s,
+      failures::young_interval_s(base.stall_s, mtbf_s) / 60, daly_s / 60, best_s / 60, best_ettr,
+      static_cast<long long>(jopt.replications));
   std::cout << buf << "  interval      ETTR   (p5 - p95)\n";
   for (const auto& pt : curve) {
-    std::snprintf(buf, sizeof buf, "  %7.1f min  %.4f  (%.4f - %.4f)%s\n", pt["interval_s"].get<double>() / 60,
-                  pt["ettr"].get<double>(), pt["ettr_p5"].get<double>(), pt["ettr_p95"].get<double>(),
-                  pt["interval_s"].get<double>() == best_s ? "  <- best" : "");
+    std::snprintf(buf, sizeof buf, "  %7.1f min  %.4f  (%.4f - %.4f)%s\n",
+                  pt["interval_s"].get<double>() / 60, pt["ettr"].get<double>(), pt["ettr_p5"].get<double>(),
+                  pt["ettr_p95"].get<double>(), pt["interval_s"].get<double>() == best_s ? "  <- best" : "");
     std::cout << buf;
   }
   return 0;
@@ -261,11 +268,12 @@ int cmd_describe(const std::string& path, const std::vector<std::string>& sets, 
                 "IT peak power   %.2f MW\n"
                 "facility peak   %.2f MW (PUE %.2f)\n",
                 p.name.c_str(), static_cast<long long>(j["gpus"].get<int64_t>()),
-                gpu != nullptr ? gpu->display_name.c_str() : p.node.gpu.c_str(), static_cast<long long>(p.nodes),
-                static_cast<long long>(p.node.gpus_per_node),
+                gpu != nullptr ? gpu->display_name.c_str() : p.node.gpu.c_str(),
+                static_cast<long long>(p.nodes), static_cast<long long>(p.node.gpus_per_node),
                 p.fabric.topology == config::Topology::kRailFatTree ? "rail-optimised fat-tree" : "fat-tree",
-                static_cast<long long>(j["leaves"].get<int64_t>()), static_cast<long long>(j["pods"].get<int64_t>()),
-                p.fabric.leaf_oversubscription, p.fabric.pod_oversubscription, j["node_injection_gbps"].get<double>(),
+                static_cast<long long>(j["leaves"].get<int64_t>()),
+                static_cast<long long>(j["pods"].get<int64_t>()), p.fabric.leaf_oversubscription,
+                p.fabric.pod_oversubscription, j["node_injection_gbps"].get<double>(),
                 j["bisection_tbps"].get<double>(), j["nvlink_domain_gbytes_per_s"].get<double>(),
                 j["peak_bf16_pflops"].get<double>(), j["power"]["it_peak_mw"].get<double>(),
                 j["power"]["facility_peak_mw"].get<double>(), p.facility.pue);
@@ -304,8 +312,10 @@ int main(int argc, char** argv) {
   run->add_flag("--json", json, "print the report as one JSON document");
   run->add_option("--out", ro.out, "write report.json, timeline.csv and trace.json into this directory");
   run->add_flag("--force", ro.force, "allow --out into a non-empty directory");
-  run->add_option("--seed", ro.seed, "seed of the replications (default: simulation.seed)")->check(CLI::Range(0L, 1L << 62));
-  run->add_option("--replications", ro.replications, "independent replications (default: simulation.replications)")
+  run->add_option("--seed", ro.seed, "seed of the replications (default: simulation.seed)")
+      ->check(CLI::Range(0L, 1L << 62));
+  run->add_option("--replications", ro.replications,
+                  "independent replications (default: simulation.replications)")
       ->check(CLI::Range(1L, 100000L));
 
   std::string goal;
@@ -315,12 +325,15 @@ int main(int argc, char** argv) {
   plan->add_option("--set", sets, "override a scenario key: KEY=VALUE (repeatable)");
   plan->add_flag("--json", json, "print as one JSON document");
   plan->add_option("--seed", ro.seed, "seed of the replications")->check(CLI::Range(0L, 1L << 62));
-  plan->add_option("--replications", ro.replications, "replications per interval")->check(CLI::Range(1L, 100000L));
+  plan->add_option("--replications", ro.replications, "replications per interval")
+      ->check(CLI::Range(1L, 100000L));
 
   std::vector<std::string> card_hours, card_tdp;
   std::string card_ci, card_pue;
-  auto* card = app.add_subcommand("energy-card", "model-card method: GPU-hours x power per GPU -> MWh, tCO2e");
-  card->add_option("--gpu-hours", card_hours, "GPU-hours of a group (repeatable, paired with --tdp)")->required();
+  auto* card =
+      app.add_subcommand("energy-card", "model-card method: GPU-hours x power per GPU -> MWh, tCO2e");
+  card->add_option("--gpu-hours", card_hours, "GPU-hours of a group (repeatable, paired with --tdp)")
+      ->required();
   card->add_option("--tdp", card_tdp, "power per GPU of that group, e.g. 700W (repeatable)")->required();
   card->add_option("--carbon-intensity", card_ci, "grid intensity, e.g. 0.4137kg/kWh")->required();
   card->add_option("--pue", card_pue, "facility PUE (default 1: already included)");
@@ -330,7 +343,8 @@ int main(int argc, char** argv) {
   validate->add_option("suite", suite, "validation suite YAML (default: the shipped one)");
   validate->add_flag("--json", json, "print as one JSON document");
   int jobs = 1;
-  validate->add_option("--jobs", jobs, "cases simulated in parallel (one process each)")->check(CLI::Range(1, 64));
+  validate->add_option("--jobs", jobs, "cases simulated in parallel (one process each)")
+      ->check(CLI::Range(1, 64));
 
   try {
     app.parse(argc, argv);

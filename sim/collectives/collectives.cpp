@@ -1,8 +1,7 @@
 #include "sim/collectives/collectives.hpp"
 
-#include <simgrid/s4u.hpp>
-
 #include <map>
+#include <simgrid/s4u.hpp>
 
 namespace sg4 = simgrid::s4u;
 

@@ -7,10 +7,10 @@
 // same aggregate share.
 #pragma once
 
+#include <simgrid/forward.h>
+
 #include <cstdint>
 #include <vector>
-
-#include <simgrid/forward.h>
 
 #include "sim/platform/builder.hpp"
 

@@ -1,11 +1,11 @@
 #include "sim/common/log.hpp"
 
-#include <simgrid/s4u/Engine.hpp>
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_sinks.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <simgrid/s4u/Engine.hpp>
 
 namespace trainsim::log {
 namespace {

@@ -3,10 +3,10 @@
 // SimGrid engine is running (style.md §5).
 #pragma once
 
+#include <spdlog/spdlog.h>
+
 #include <memory>
 #include <string>
-
-#include <spdlog/spdlog.h>
 
 namespace trainsim::log {
 

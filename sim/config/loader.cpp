@@ -72,10 +72,9 @@ const std::vector<std::string> kPlatformRefKeys = {"file",   "name",    "nodes",
 const std::vector<std::string> kModelDimKeys = {"layers",          "hidden", "ffn_hidden", "heads",
                                                 "kv_heads",        "vocab",  "seq_len",    "mlp",
                                                 "tied_embeddings", "dropout"};
-const std::vector<std::string> kTrainingKeys = {"tokens",    "global_batch", "micro_batch",
-                                                "precision", "parallelism",  "recompute",
-                                                "attention", "overlap",      "grad_reduce_dtype",
-                                                "batch_ramp"};
+const std::vector<std::string> kTrainingKeys = {
+    "tokens",    "global_batch", "micro_batch", "precision",         "parallelism",
+    "recompute", "attention",    "overlap",     "grad_reduce_dtype", "batch_ramp"};
 const std::vector<std::string> kBatchPhaseKeys = {"global_batch", "tokens"};
 const std::vector<std::string> kParallelismKeys = {
     "tp", "pp", "dp", "cp", "vpp", "zero", "sequence_parallel", "order"};
@@ -395,7 +394,8 @@ std::vector<BatchPhase> parse_batch_ramp(const MapReader& t) {
   const std::string key = t.dotted("batch_ramp");
   ReadContext& ctx = t.context();
   ctx.record(key, list.loc, true);
-  if (list.type != Value::Type::kSequence) t.fail("batch_ramp", "expected " + expected + ", got " + describe_value(list));
+  if (list.type != Value::Type::kSequence)
+    t.fail("batch_ramp", "expected " + expected + ", got " + describe_value(list));
   if (list.items.empty()) t.fail("batch_ramp", "expected at least one phase, got an empty list");
   std::vector<BatchPhase> out;
   for (size_t i = 0; i < list.items.size(); ++i) {
@@ -404,7 +404,8 @@ std::vector<BatchPhase> parse_batch_ramp(const MapReader& t) {
     b.global_batch = ph.required_integer("global_batch", 1, kMaxDim);
     b.tokens = ph.required_quantity("tokens", Kind::kCount, Sign::kPositive);
     if (!out.empty() && b.global_batch <= out.back().global_batch)
-      ph.fail("global_batch", "a ramp grows: " + std::to_string(b.global_batch) + " is not larger than the previous phase's " +
+      ph.fail("global_batch", "a ramp grows: " + std::to_string(b.global_batch) +
+                                  " is not larger than the previous phase's " +
                                   std::to_string(out.back().global_batch));
     out.push_back(b);
   }
@@ -777,7 +778,9 @@ void validate_scenario(const ReadContext& sctx, const ReadContext& pctx, const M
     ramp_tokens += b.tokens;
   }
   if (ramp_tokens >= sc.training.tokens && !sc.training.batch_ramp.empty())
-    sctx.fail_at_key("training.batch_ramp", "the ramp's tokens reach the whole budget training.tokens: nothing is left for the final global_batch");
+    sctx.fail_at_key("training.batch_ramp",
+                     "the ramp's tokens reach the whole budget training.tokens: nothing is left for the "
+                     "final global_batch");
   if (sc.training.global_batch % dp_mb != 0) {
     sctx.fail_at_key("training.global_batch",
                      str(sc.training.global_batch) + " is not divisible by dp*micro_batch (" + str(par.dp) +
@@ -789,12 +792,14 @@ void validate_scenario(const ReadContext& sctx, const ReadContext& pctx, const M
     auto check_groups = [&](int64_t global_batch, const std::string& key) {
       const int64_t m = global_batch / dp_mb;
       if (m % par.pp != 0)
-        sctx.fail_at_key(key, str(global_batch) + " gives " + str(m) + " micro-batches per pipeline, not a multiple of pp (" +
-                                  str(par.pp) + ") as the interleaved schedule (vpp " + str(par.vpp) + ") needs");
+        sctx.fail_at_key(key, str(global_batch) + " gives " + str(m) +
+                                  " micro-batches per pipeline, not a multiple of pp (" + str(par.pp) +
+                                  ") as the interleaved schedule (vpp " + str(par.vpp) + ") needs");
     };
     check_groups(sc.training.global_batch, "training.global_batch");
     for (size_t i = 0; i < sc.training.batch_ramp.size(); ++i)
-      check_groups(sc.training.batch_ramp[i].global_batch, "training.batch_ramp[" + std::to_string(i) + "].global_batch");
+      check_groups(sc.training.batch_ramp[i].global_batch,
+                   "training.batch_ramp[" + std::to_string(i) + "].global_batch");
   }
   if (par.cp > 1) {
     const std::string cp_key = par_key + ".cp";

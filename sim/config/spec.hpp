@@ -15,9 +15,9 @@ namespace trainsim::config {
 
 // Where a value came from, for error messages of later stages ("file:line:col").
 struct SourceLoc {
-  std::string file;  // path as given by the user, or "--set"
-  int line = 0;      // 1-based; 0 = unknown
-  int col = 0;       // 1-based
+  std::string file;         // path as given by the user, or "--set"
+  int line = 0;             // 1-based; 0 = unknown
+  int col = 0;              // 1-based
   std::string str() const;  // "file:line:col" (or "file" when line is 0)
 };
 
@@ -25,7 +25,7 @@ struct SourceLoc {
 enum class Topology { kRailFatTree, kFatTree };
 
 struct NodeSpec {
-  std::string gpu;                 // hardware catalog id, e.g. "h100-sxm-80gb"
+  std::string gpu;  // hardware catalog id, e.g. "h100-sxm-80gb"
   int64_t gpus_per_node = 8;
   int64_t nics_per_node = 8;
   double nic_bandwidth_bytes_per_s = 0;  // per NIC, one direction
@@ -38,16 +38,16 @@ struct NodeSpec {
 //   pod_oversubscription:  ratio at the pod's uplinks to the core (Meta Llama 3: 7).
 struct FabricSpec {
   Topology topology = Topology::kRailFatTree;
-  std::string technology = "infiniband";   // infiniband | roce | ethernet (documentation, latency)
-  int64_t gpus_per_leaf = 0;               // 0 = one leaf group per scalable unit (see docs)
-  int64_t gpus_per_pod = 0;                // 0 = the whole platform is one pod
+  std::string technology = "infiniband";  // infiniband | roce | ethernet (documentation, latency)
+  int64_t gpus_per_leaf = 0;              // 0 = one leaf group per scalable unit (see docs)
+  int64_t gpus_per_pod = 0;               // 0 = the whole platform is one pod
   double leaf_oversubscription = 1.0;
   double pod_oversubscription = 1.0;
-  double switch_latency_s = 1e-6;          // per switch hop, one way
+  double switch_latency_s = 1e-6;  // per switch hop, one way
 };
 
 struct StorageSpec {
-  double bandwidth_bytes_per_s = 0;        // aggregate checkpoint write bandwidth
+  double bandwidth_bytes_per_s = 0;  // aggregate checkpoint write bandwidth
 };
 
 struct FacilitySpec {
@@ -56,7 +56,7 @@ struct FacilitySpec {
 
 struct PlatformSpec {
   std::string name;
-  SourceLoc loc;                           // the platform file
+  SourceLoc loc;  // the platform file
   int64_t nodes = 0;
   NodeSpec node;
   FabricSpec fabric;
@@ -71,17 +71,17 @@ enum class Precision { kBf16, kFp8 };
 enum class Recompute { kNone, kSelective, kFull };
 
 struct ModelSpec {
-  std::string name;          // preset id or "custom"
+  std::string name;  // preset id or "custom"
   int64_t layers = 0;
   int64_t hidden = 0;
   int64_t ffn_hidden = 0;
   int64_t heads = 0;
-  int64_t kv_heads = 0;      // = heads for multi-head attention
+  int64_t kv_heads = 0;  // = heads for multi-head attention
   int64_t vocab = 0;
   int64_t seq_len = 0;
   Mlp mlp = Mlp::kGelu;
   bool tied_embeddings = false;
-  double dropout = 0.0;      // hidden and attention dropout probability (GPT-3/Megatron: 0.1; Llama: 0)
+  double dropout = 0.0;  // hidden and attention dropout probability (GPT-3/Megatron: 0.1; Llama: 0)
   int64_t head_dim() const { return hidden / heads; }
 };
 
@@ -90,16 +90,16 @@ enum class Dim { kTp, kCp, kPp, kDp };
 
 struct ParallelSpec {
   int64_t tp = 1, pp = 1, dp = 1, cp = 1;
-  int64_t vpp = 1;                      // virtual stages (model chunks) per pipeline rank
-  int64_t zero = 1;                     // 0: replicated; 1: optimizer sharded; 2: + grads; 3: + params (FSDP)
+  int64_t vpp = 1;   // virtual stages (model chunks) per pipeline rank
+  int64_t zero = 1;  // 0: replicated; 1: optimizer sharded; 2: + grads; 3: + params (FSDP)
   bool sequence_parallel = true;
   std::vector<Dim> order = {Dim::kTp, Dim::kCp, Dim::kDp, Dim::kPp};  // Megatron default tp-cp-dp-pp
 };
 
 struct OverlapSpec {
-  bool tp_comm = false;                 // Megatron --tp-comm-overlap
-  bool grad_reduce = true;              // --overlap-grad-reduce
-  bool param_gather = true;             // --overlap-param-gather
+  bool tp_comm = false;      // Megatron --tp-comm-overlap
+  bool grad_reduce = true;   // --overlap-grad-reduce
+  bool param_gather = true;  // --overlap-param-gather
 };
 
 // One phase of a batch-size ramp: `tokens` trained at `global_batch` sequences per step before
@@ -111,16 +111,16 @@ struct BatchPhase {
 };
 
 struct TrainingSpec {
-  double tokens = 0;                    // training budget, tokens (ramp phases included)
-  std::vector<BatchPhase> batch_ramp;   // phases before the final global_batch, in order
-  int64_t global_batch = 0;             // sequences per step
-  int64_t micro_batch = 1;              // sequences per micro-batch
+  double tokens = 0;                   // training budget, tokens (ramp phases included)
+  std::vector<BatchPhase> batch_ramp;  // phases before the final global_batch, in order
+  int64_t global_batch = 0;            // sequences per step
+  int64_t micro_batch = 1;             // sequences per micro-batch
   Precision precision = Precision::kBf16;
   ParallelSpec parallelism;
   Recompute recompute = Recompute::kNone;
-  bool flash_attention = true;          // attention: flash | standard (materialised score matrix, pre-2022 Megatron)
+  bool flash_attention = true;  // attention: flash | standard (materialised score matrix, pre-2022 Megatron)
   OverlapSpec overlap;
-  bool grad_reduce_fp32 = true;         // Megatron: bf16 implies fp32 gradient accumulation + reduce
+  bool grad_reduce_fp32 = true;  // Megatron: bf16 implies fp32 gradient accumulation + reduce
 };
 
 // ---------------------------------------------------------------- job level (issue 3/4 consume these)
@@ -131,8 +131,8 @@ struct CheckpointSpec {
   double storage_bandwidth_bytes_per_s = 0;  // 0 = platform's
   double save_time_s = 0;                    // 0 = derived from size and bandwidth
   bool async = false;
-  double async_stall_s = 0;                  // 0 = derived: per-GPU shard over the host copy bandwidth
-  double node_bandwidth_bytes_per_s = 0;     // per-node write limit (front-end NIC); 0 = 25 GB/s default
+  double async_stall_s = 0;               // 0 = derived: per-GPU shard over the host copy bandwidth
+  double node_bandwidth_bytes_per_s = 0;  // per-node write limit (front-end NIC); 0 = 25 GB/s default
 };
 
 // Where a failure strikes and what it takes down (blast radius).
@@ -145,33 +145,33 @@ enum class FailureScope {
 
 // One failure category with its rate, per component of its scope.
 struct FailureCategory {
-  std::string name;                     // "faulty_gpu", "gpu_hbm3", ...
+  std::string name;  // "faulty_gpu", "gpu_hbm3", ...
   FailureScope scope = FailureScope::kGpu;
-  double rate_per_component_s = 0;      // failures per component per second
+  double rate_per_component_s = 0;  // failures per component per second
 };
 
 enum class InterArrival { kExponential, kWeibull };
 
 struct FailureSpec {
-  std::string model = "none";           // llama3 | meta-rsc | none | explicit
+  std::string model = "none";               // llama3 | meta-rsc | none | explicit
   std::vector<FailureCategory> categories;  // explicit model: from the file; presets: filled by failures/
   double rate_scale = 1.0;
-  double job_mtbf_s = 0;                // 0 = from the model; > 0 fixes the job's MTBF (exponential)
+  double job_mtbf_s = 0;  // 0 = from the model; > 0 fixes the job's MTBF (exponential)
   InterArrival distribution = InterArrival::kExponential;
-  double weibull_shape = 0.7;           // Schroeder & Gibson: decreasing hazard, shape ~0.7-0.8
+  double weibull_shape = 0.7;  // Schroeder & Gibson: decreasing hazard, shape ~0.7-0.8
   double detection_s = 300;
   double restart_s = 600;
-  double repair_s = 4 * 3600.0;         // time to repair a failed node or switch
+  double repair_s = 4 * 3600.0;  // time to repair a failed node or switch
   int64_t spare_nodes = 0;
-  bool planned_maintenance = true;      // preset llama3: 47 planned interruptions in 54 days
-  double maintenance_interval_s = 0;    // 0 = from the preset; > 0 = one planned interruption every interval
-  double maintenance_duration_s = 0;    // 0 = from the preset
+  bool planned_maintenance = true;    // preset llama3: 47 planned interruptions in 54 days
+  double maintenance_interval_s = 0;  // 0 = from the preset; > 0 = one planned interruption every interval
+  double maintenance_duration_s = 0;  // 0 = from the preset
 };
 
 // Slow drift of throughput over the run (Llama 3 §3.3.4: 1-2 % diurnal variation from
 // temperature and DVFS).
 struct DriftSpec {
-  double diurnal_amplitude = 0;         // peak-to-mean fraction of step time, 0 = none
+  double diurnal_amplitude = 0;  // peak-to-mean fraction of step time, 0 = none
 };
 
 // An hourly profile read from a CSV file (energy.carbon_intensity or energy.pue given as a path):
@@ -184,7 +184,7 @@ struct HourlyProfile {
 };
 
 struct EnergySpec {
-  double pue = 0;                       // 0 = platform's
+  double pue = 0;  // 0 = platform's
   double carbon_intensity_kg_per_j = 0;
   double price_usd_per_j = 0;
   double embodied_carbon_per_gpu_kg = 0;   // manufacturing CO2e of one GPU; 0 = not counted
@@ -200,9 +200,9 @@ struct SimulationSpec {
 
 struct ScenarioSpec {
   std::string name;
-  SourceLoc loc;                        // the scenario file
-  PlatformSpec platform;                // after the scenario's overrides
-  int64_t gpus = 0;                     // used by the job
+  SourceLoc loc;          // the scenario file
+  PlatformSpec platform;  // after the scenario's overrides
+  int64_t gpus = 0;       // used by the job
   ModelSpec model;
   TrainingSpec training;
   CheckpointSpec checkpoint;

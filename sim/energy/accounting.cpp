@@ -13,7 +13,9 @@ int64_t job_nodes(const config::ScenarioSpec& s) {
   return (s.gpus + gpn - 1) / gpn;
 }
 
-double pue(const config::ScenarioSpec& s) { return s.energy.pue > 0 ? s.energy.pue : s.platform.facility.pue; }
+double pue(const config::ScenarioSpec& s) {
+  return s.energy.pue > 0 ? s.energy.pue : s.platform.facility.pue;
+}
 
 }  // namespace
 
@@ -44,11 +46,13 @@ JobEnergy job_energy(const config::ScenarioSpec& s, const StatePower& p, const j
   // GPUs' embodied carbon amortised over their lifetime when the scenario gives it.
   e.co2_kg = e.facility_j * s.energy.carbon_intensity_kg_per_j;
   if (s.energy.embodied_carbon_per_gpu_kg > 0)
-    e.co2_kg += embodied_co2_kg(gpus, s.energy.embodied_carbon_per_gpu_kg, r.wall_s, s.energy.embodied_lifetime_s);
+    e.co2_kg +=
+        embodied_co2_kg(gpus, s.energy.embodied_carbon_per_gpu_kg, r.wall_s, s.energy.embodied_lifetime_s);
   e.cost_usd = e.facility_j * s.energy.price_usd_per_j;
   e.avg_gpu_power_w = r.wall_s > 0 ? e.gpu_j / (gpus * r.wall_s) : 0;
   e.avg_facility_w = r.wall_s > 0 ? e.facility_j / r.wall_s : 0;
-  const int train = static_cast<int>(job::PowerState::kTrain), down = static_cast<int>(job::PowerState::kDown);
+  const int train = static_cast<int>(job::PowerState::kTrain),
+            down = static_cast<int>(job::PowerState::kDown);
   e.peak_facility_w = nodes * *std::max_element(p.node_w, p.node_w + 3) * pue(s);
   // Every failure stops all GPUs of a synchronous job at once (Llama 3 §3.3.4: swings of tens of
   // megawatts), and every checkpoint stall and restart does the same: the largest change within
@@ -59,13 +63,13 @@ JobEnergy job_energy(const config::ScenarioSpec& s, const StatePower& p, const j
       if (r.state_s[a] > 0 && r.state_s[b] > 0) swing = std::max(swing, std::fabs(p.node_w[a] - p.node_w[b]));
   e.swing_w = nodes * swing * pue(s);
   // Lost to failures: redone training at training power, recovery and waiting at down power.
-  e.lost_j = nodes * pue(s) *
-             (r.lost_work_s * p.node_w[train] + r.recovery_s * p.node_w[down]);
+  e.lost_j = nodes * pue(s) * (r.lost_work_s * p.node_w[train] + r.recovery_s * p.node_w[down]);
   return e;
 }
 
 std::vector<std::pair<double, double>> facility_series(const config::ScenarioSpec& s, const StatePower& p,
-                                                       const std::vector<job::PowerEvent>& events, double wall_s) {
+                                                       const std::vector<job::PowerEvent>& events,
+                                                       double wall_s) {
   std::vector<std::pair<double, double>> out;
   const double k = static_cast<double>(job_nodes(s)) * pue(s);
   for (const auto& ev : events) {

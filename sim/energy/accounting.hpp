@@ -24,18 +24,18 @@ struct StatePower {
 StatePower state_power(const config::PlatformSpec& platform, const step::StepProfile& step);
 
 struct JobEnergy {
-  double gpu_hours = 0;          // GPUs x wall hours
-  double gpu_j = 0;              // GPUs only
-  double it_j = 0;               // nodes (GPUs + CPUs, memory, NICs, NVSwitch, fans)
-  double facility_j = 0;         // x PUE
-  double tdp_based_j = 0;        // GPU-hours x TDP (model-card method)
-  double co2_kg = 0;             // facility energy x grid intensity (+ embodied, if given)
-  double cost_usd = 0;           // facility energy x price
-  double avg_gpu_power_w = 0;    // gpu_j / GPU-seconds
+  double gpu_hours = 0;        // GPUs x wall hours
+  double gpu_j = 0;            // GPUs only
+  double it_j = 0;             // nodes (GPUs + CPUs, memory, NICs, NVSwitch, fans)
+  double facility_j = 0;       // x PUE
+  double tdp_based_j = 0;      // GPU-hours x TDP (model-card method)
+  double co2_kg = 0;           // facility energy x grid intensity (+ embodied, if given)
+  double cost_usd = 0;         // facility energy x price
+  double avg_gpu_power_w = 0;  // gpu_j / GPU-seconds
   double avg_facility_w = 0;
   double peak_facility_w = 0;
-  double swing_w = 0;            // largest change of facility power within 1 s
-  double lost_j = 0;             // facility energy of redone work, recovery and waiting
+  double swing_w = 0;  // largest change of facility power within 1 s
+  double lost_j = 0;   // facility energy of redone work, recovery and waiting
 };
 
 // Energy of one replication whose job spent r.state_s[] in each state on `nodes` nodes.
@@ -45,6 +45,7 @@ JobEnergy job_energy(const config::ScenarioSpec& s, const StatePower& p, const j
 // Facility power over time for power.csv: (time_s, facility W) at every state change of the
 // series; piecewise constant until the next point. The last point is the end of the run.
 std::vector<std::pair<double, double>> facility_series(const config::ScenarioSpec& s, const StatePower& p,
-                                                       const std::vector<job::PowerEvent>& events, double wall_s);
+                                                       const std::vector<job::PowerEvent>& events,
+                                                       double wall_s);
 
 }  // namespace trainsim::energy

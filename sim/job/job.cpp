@@ -11,12 +11,11 @@
 // (segment ends, checkpoints, failures, repairs), not by iterations.
 #include "sim/job/job.hpp"
 
-#include <simgrid/s4u.hpp>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <memory>
+#include <simgrid/s4u.hpp>
 
 #include "sim/failures/model.hpp"
 #include "sim/platform/engine.hpp"
@@ -49,8 +48,8 @@ constexpr double kCommInitPerGpuS = 2e-3;
 
 struct Message {
   enum class Kind { kFailure, kMaintenance } kind = Kind::kFailure;
-  int category = -1;        // index into the rates, failures only
-  int64_t nodes_down = 0;   // hardware taken down by this failure
+  int category = -1;       // index into the rates, failures only
+  int64_t nodes_down = 0;  // hardware taken down by this failure
 };
 
 struct Rates {
@@ -85,12 +84,20 @@ Rates job_rates(const config::ScenarioSpec& s, const JobOptions& o) {
 class Replication {
  public:
   Replication(const config::ScenarioSpec& s, const step::StepProfile& step, const platform::ClusterView& view,
-              const Rates& rates, const CheckpointModel& ck, int64_t total_steps, uint64_t seed, int64_t index,
-              bool timeline, const std::vector<double>& scripted, const std::vector<JobOptions::Phase>& ramp)
-      : s_(s), step_(step), view_(view), rates_(rates), ck_(ck), total_steps_(total_steps), scripted_(scripted),
+              const Rates& rates, const CheckpointModel& ck, int64_t total_steps, uint64_t seed,
+              int64_t index, bool timeline, const std::vector<double>& scripted,
+              const std::vector<JobOptions::Phase>& ramp)
+      : s_(s),
+        step_(step),
+        view_(view),
+        rates_(rates),
+        ck_(ck),
+        total_steps_(total_steps),
+        scripted_(scripted),
         ramp_(ramp),
         rng_failures_(seed, static_cast<uint64_t>(index), "failures"),
-        rng_nodes_(seed, static_cast<uint64_t>(index), "blast-radius"), timeline_(timeline) {
+        rng_nodes_(seed, static_cast<uint64_t>(index), "blast-radius"),
+        timeline_(timeline) {
     job_nodes_ = static_cast<int64_t>(view.nodes.size());
     spares_ = s.failures.spare_nodes;
   }
@@ -151,10 +158,10 @@ class Replication {
   sg4::Mailbox* box_ = nullptr;
   double t0_ = 0;
   int64_t job_nodes_ = 0;
-  int64_t spares_ = 0;          // healthy spare nodes available now
-  int64_t missing_nodes_ = 0;   // job nodes down and not replaced yet
-  int64_t steps_ = 0;           // steps completed (including those not yet checkpointed)
-  int64_t saved_steps_ = 0;     // steps in the last completed checkpoint
+  int64_t spares_ = 0;           // healthy spare nodes available now
+  int64_t missing_nodes_ = 0;    // job nodes down and not replaced yet
+  int64_t steps_ = 0;            // steps completed (including those not yet checkpointed)
+  int64_t saved_steps_ = 0;      // steps in the last completed checkpoint
   std::vector<double> repairs_;  // completion times (absolute clock) of node repairs, ascending
   size_t repairs_done_ = 0;
   ReplicationResult r_;
@@ -192,9 +199,11 @@ void Replication::on_interrupt(const Message& m) {
   ++r_.failures_by_category[name];
   missing_nodes_ += m.nodes_down;
   // Repair time is the same for every node, so completion times stay sorted.
-  for (int64_t i = 0; i < m.nodes_down; ++i) repairs_.push_back(sg4::Engine::get_clock() + s_.failures.repair_s);
+  for (int64_t i = 0; i < m.nodes_down; ++i)
+    repairs_.push_back(sg4::Engine::get_clock() + s_.failures.repair_s);
   char detail[128];
-  std::snprintf(detail, sizeof detail, "%s nodes_down=%lld", name.c_str(), static_cast<long long>(m.nodes_down));
+  std::snprintf(detail, sizeof detail, "%s nodes_down=%lld", name.c_str(),
+                static_cast<long long>(m.nodes_down));
   log("failure", detail);
 }
 
@@ -202,7 +211,13 @@ void Replication::recover(bool detected) {
   set_state(PowerState::kDown, sg4::Engine::get_clock());
   // The phases of a recovery. Any failure during them (a node dying while the job restarts)
   // sends the job back to detection; a repair message only refills the spare pool.
-  enum class Phase { kDetect, kNodes, kRestart, kReload, kDone } phase = detected ? Phase::kNodes : Phase::kDetect;
+  enum class Phase {
+    kDetect,
+    kNodes,
+    kRestart,
+    kReload,
+    kDone
+  } phase = detected ? Phase::kNodes : Phase::kDetect;
   double remaining = s_.failures.detection_s;
   while (phase != Phase::kDone) {
     if (phase == Phase::kNodes) {
@@ -236,7 +251,7 @@ void Replication::recover(bool detected) {
         phase = Phase::kDetect;  // the restart itself failed: detect again
         remaining = s_.failures.detection_s;
       } else {
-        remaining -= spent;      // a maintenance notice while down costs nothing more
+        remaining -= spent;  // a maintenance notice while down costs nothing more
       }
       continue;
     }
@@ -288,7 +303,8 @@ void Replication::job_actor() {
     const int64_t phase_end = phase_of(steps_).second;
     const int64_t remaining = phase_end - steps_;
     const int64_t cycles_left = (remaining + steps_per_cycle - 1) / steps_per_cycle;
-    const int64_t cycles = std::min<int64_t>(cycles_left, std::max<int64_t>(1, static_cast<int64_t>(kStretchS / cycle_s)));
+    const int64_t cycles =
+        std::min<int64_t>(cycles_left, std::max<int64_t>(1, static_cast<int64_t>(kStretchS / cycle_s)));
     const bool last = cycles == cycles_left && phase_end == total_steps_;
     // The final cycle of the run ends with the last token, not with a checkpoint. A cycle that
     // straddles the end of a batch-ramp phase runs wholly at the phase's step time (an
@@ -321,7 +337,8 @@ void Replication::job_actor() {
       continue;
     }
     // Interrupted after `elapsed`: complete cycles, then training or stalling in the next one.
-    const int64_t done = std::min<int64_t>(static_cast<int64_t>(elapsed / cycle_s), last ? cycles - 1 : cycles);
+    const int64_t done =
+        std::min<int64_t>(static_cast<int64_t>(elapsed / cycle_s), last ? cycles - 1 : cycles);
     const double into = elapsed - static_cast<double>(done) * cycle_s;
     steps_ += done * steps_per_cycle;
     r_.checkpoints += done;
@@ -333,7 +350,7 @@ void Replication::job_actor() {
       steps_ += k;
       partial_s = into;
     } else {
-      steps_ += steps_per_cycle;   // trained the whole cycle, interrupted while saving it
+      steps_ += steps_per_cycle;  // trained the whole cycle, interrupted while saving it
       partial_s = train_s;
       r_.checkpoint_s += into - train_s;
     }
@@ -357,7 +374,9 @@ void Replication::job_actor() {
       const double counted = static_cast<double>(lost_steps) * step_s;
       // Steps of earlier cycles in this stretch were saved; the lost time is the training of the
       // interrupted cycle (whole steps and the partial one).
-      r_.lost_work_s += std::max(counted, 0.0) + (into < train_s ? into - static_cast<double>(static_cast<int64_t>(into / step_s)) * step_s : 0.0);
+      r_.lost_work_s +=
+          std::max(counted, 0.0) +
+          (into < train_s ? into - static_cast<double>(static_cast<int64_t>(into / step_s)) * step_s : 0.0);
       steps_ = saved_steps_;
       recover(false);
     }
@@ -400,7 +419,8 @@ void Replication::injector_actor() {
     switch (rates_.scopes[c]) {
       case config::FailureScope::kGpu:
       case config::FailureScope::kNode:
-        down.push_back(view_.nodes[static_cast<size_t>(rng_nodes_.uniform_index(static_cast<uint64_t>(nodes)))]);
+        down.push_back(
+            view_.nodes[static_cast<size_t>(rng_nodes_.uniform_index(static_cast<uint64_t>(nodes)))]);
         break;
       case config::FailureScope::kSwitch: {
         const int64_t per_leaf = std::max<int64_t>(1, view_.nodes_per_leaf);
@@ -449,7 +469,8 @@ ReplicationResult Replication::run(std::vector<JobEvent>* events, std::vector<Po
     if (!h->is_on()) h->turn_on();
   box_->set_receiver(nullptr);
   while (!box_->empty()) box_->get_unique<Message>();
-  r_.productive_s = r_.wall_s - r_.launch_s - r_.recovery_s - r_.lost_work_s - r_.checkpoint_s - r_.maintenance_s;
+  r_.productive_s =
+      r_.wall_s - r_.launch_s - r_.recovery_s - r_.lost_work_s - r_.checkpoint_s - r_.maintenance_s;
   if (events != nullptr) *events = std::move(events_);
   if (power != nullptr) *power = std::move(power_);
   return r_;
@@ -467,15 +488,16 @@ CheckpointModel checkpoint_model(const config::ScenarioSpec& s, double step_time
   const int64_t gpn = s.platform.node.gpus_per_node;
   const double nodes = static_cast<double>((s.gpus + gpn - 1) / gpn);
   const double node_bw = s.checkpoint.node_bandwidth_bytes_per_s > 0 ? s.checkpoint.node_bandwidth_bytes_per_s
-                                                                      : kDefaultNodeWriteBytesPerS;
-  c.bandwidth_bytes_per_s = std::min(s.checkpoint.storage_bandwidth_bytes_per_s > 0
-                                         ? s.checkpoint.storage_bandwidth_bytes_per_s
-                                         : nodes * node_bw,
-                                     nodes * node_bw);
+                                                                     : kDefaultNodeWriteBytesPerS;
+  c.bandwidth_bytes_per_s =
+      std::min(s.checkpoint.storage_bandwidth_bytes_per_s > 0 ? s.checkpoint.storage_bandwidth_bytes_per_s
+                                                              : nodes * node_bw,
+               nodes * node_bw);
   c.save_s = s.checkpoint.save_time_s > 0 ? s.checkpoint.save_time_s : c.size_bytes / c.bandwidth_bytes_per_s;
   c.reload_s = c.size_bytes / c.bandwidth_bytes_per_s;
   if (s.checkpoint.async) {
-    c.stall_s = s.checkpoint.async_stall_s > 0 ? s.checkpoint.async_stall_s : c.shard_bytes_per_gpu / kHostCopyBytesPerS;
+    c.stall_s = s.checkpoint.async_stall_s > 0 ? s.checkpoint.async_stall_s
+                                               : c.shard_bytes_per_gpu / kHostCopyBytesPerS;
   } else {
     c.stall_s = c.save_s;
   }
@@ -490,7 +512,8 @@ CheckpointModel checkpoint_model(const config::ScenarioSpec& s, double step_time
       c.interval_s = failures::daly_interval_s(c.stall_s, mtbf_s);
       break;
   }
-  if (s.checkpoint.async) c.interval_s = std::max(c.interval_s, c.save_s);  // a write must finish before the next
+  if (s.checkpoint.async)
+    c.interval_s = std::max(c.interval_s, c.save_s);  // a write must finish before the next
   return c;
 }
 
@@ -544,8 +567,8 @@ JobResult simulate_job(const config::ScenarioSpec& s_in, const step::StepProfile
     for (const auto& ph : options.ramp) out.total_steps += ph.steps;
   }
   for (int64_t i = 0; i < options.replications; ++i) {
-    Replication rep(s, step, view, rates, out.checkpoint, out.total_steps, options.seed, i, options.timeline && i == 0,
-                    options.scripted_failures_s, options.ramp);
+    Replication rep(s, step, view, rates, out.checkpoint, out.total_steps, options.seed, i,
+                    options.timeline && i == 0, options.scripted_failures_s, options.ramp);
     const bool keep = options.timeline && i == 0;
     out.replications.push_back(rep.run(keep ? &out.timeline : nullptr, keep ? &out.power : nullptr));
   }

@@ -22,11 +22,11 @@ namespace trainsim::job {
 
 // One row of timeline.csv.
 struct JobEvent {
-  double time_s = 0;        // from job start
-  std::string event;        // launch_end | checkpoint | checkpoint_async_end | failure | maintenance |
-                            // detected | restarted | reloaded | repaired | spare_used | end
-  std::string detail;       // failure category, nodes, ...
-  int64_t steps = 0;        // steps completed at that time
+  double time_s = 0;   // from job start
+  std::string event;   // launch_end | checkpoint | checkpoint_async_end | failure | maintenance |
+                       // detected | restarted | reloaded | repaired | spare_used | end
+  std::string detail;  // failure category, nodes, ...
+  int64_t steps = 0;   // steps completed at that time
 };
 
 // What the job's GPUs are doing, for energy: training (kernels and communication of the steps),
@@ -35,23 +35,23 @@ struct JobEvent {
 enum class PowerState { kDown = 0, kTrain = 1, kCheckpoint = 2 };
 
 struct PowerEvent {
-  double time_s = 0;        // from job start; the state holds until the next event
+  double time_s = 0;  // from job start; the state holds until the next event
   PowerState state = PowerState::kDown;
 };
 
 struct ReplicationResult {
-  double wall_s = 0;              // job start to last token
-  double productive_s = 0;        // steps kept x step time (drift included)
-  double lost_work_s = 0;         // training redone after failures (work since the last checkpoint)
-  double recovery_s = 0;          // detection + restart + reload + waiting for nodes
-  double wait_for_nodes_s = 0;    // part of recovery_s spent waiting for repairs (no spare)
-  double checkpoint_s = 0;        // training stalled by checkpoint saves
-  double maintenance_s = 0;       // planned interruptions (down time)
-  double launch_s = 0;            // initial launch
+  double wall_s = 0;            // job start to last token
+  double productive_s = 0;      // steps kept x step time (drift included)
+  double lost_work_s = 0;       // training redone after failures (work since the last checkpoint)
+  double recovery_s = 0;        // detection + restart + reload + waiting for nodes
+  double wait_for_nodes_s = 0;  // part of recovery_s spent waiting for repairs (no spare)
+  double checkpoint_s = 0;      // training stalled by checkpoint saves
+  double maintenance_s = 0;     // planned interruptions (down time)
+  double launch_s = 0;          // initial launch
   int64_t steps = 0;
-  int64_t failures = 0;           // unexpected interruptions
-  int64_t planned = 0;            // planned interruptions
-  int64_t checkpoints = 0;        // completed saves
+  int64_t failures = 0;     // unexpected interruptions
+  int64_t planned = 0;      // planned interruptions
+  int64_t checkpoints = 0;  // completed saves
   int64_t spares_used = 0;
   std::map<std::string, int64_t> failures_by_category;
   double state_s[3] = {0, 0, 0};  // seconds in each PowerState; they add up to wall_s
@@ -60,20 +60,20 @@ struct ReplicationResult {
 
 // Checkpoint size and times derived from the model state (docs/models/job.md).
 struct CheckpointModel {
-  double size_bytes = 0;          // whole job: bf16 weights + fp32 master weights + Adam moments
+  double size_bytes = 0;  // whole job: bf16 weights + fp32 master weights + Adam moments
   double shard_bytes_per_gpu = 0;
   double bandwidth_bytes_per_s = 0;  // min(storage aggregate, nodes x node limit)
-  double save_s = 0;              // blocking save (or the background write when async)
-  double stall_s = 0;             // training stall per checkpoint: save_s, or the async snapshot
+  double save_s = 0;                 // blocking save (or the background write when async)
+  double stall_s = 0;                // training stall per checkpoint: save_s, or the async snapshot
   double reload_s = 0;
-  double interval_s = 0;          // training time between checkpoints
+  double interval_s = 0;  // training time between checkpoints
 };
 CheckpointModel checkpoint_model(const config::ScenarioSpec& s, double step_time_s, double mtbf_s);
 
 struct JobOptions {
   int64_t replications = 1;
   uint64_t seed = 1;
-  bool timeline = false;          // keep replication 0's events
+  bool timeline = false;  // keep replication 0's events
   // When non-empty, these job-scope failures (times from job start, ascending) replace the
   // failure model: "what if the job fails at t".
   std::vector<double> scripted_failures_s;
@@ -90,10 +90,10 @@ struct JobOptions {
 
 struct JobResult {
   std::vector<ReplicationResult> replications;
-  std::vector<JobEvent> timeline;   // replication 0, when requested
-  std::vector<PowerEvent> power;    // replication 0's power-state changes, when requested
+  std::vector<JobEvent> timeline;  // replication 0, when requested
+  std::vector<PowerEvent> power;   // replication 0's power-state changes, when requested
   CheckpointModel checkpoint;
-  double job_mtbf_s = 0;            // 1 / total unexpected failure rate
+  double job_mtbf_s = 0;  // 1 / total unexpected failure rate
   int64_t total_steps = 0;
 };
 

@@ -1,9 +1,8 @@
 #include "sim/platform/builder.hpp"
 
-#include <simgrid/s4u.hpp>
-
 #include <algorithm>
 #include <cstdio>
+#include <simgrid/s4u.hpp>
 
 #include "sim/common/error.hpp"
 #include "sim/energy/model.hpp"
@@ -38,10 +37,12 @@ Groups groups_of(const config::PlatformSpec& p, int64_t nodes) {
   const int64_t gpn = p.node.gpus_per_node;
   Groups g{};
   g.nodes_per_pod = p.fabric.gpus_per_pod > 0 ? std::max<int64_t>(1, p.fabric.gpus_per_pod / gpn) : nodes;
-  g.nodes_per_leaf = p.fabric.gpus_per_leaf > 0 ? std::max<int64_t>(1, p.fabric.gpus_per_leaf / gpn) : g.nodes_per_pod;
+  g.nodes_per_leaf =
+      p.fabric.gpus_per_leaf > 0 ? std::max<int64_t>(1, p.fabric.gpus_per_leaf / gpn) : g.nodes_per_pod;
   g.nodes_per_leaf = std::min(g.nodes_per_leaf, g.nodes_per_pod);
   g.pod_tier = nodes > g.nodes_per_pod && p.fabric.pod_oversubscription > 1.0;
-  g.leaf_tier = g.nodes_per_pod > g.nodes_per_leaf && nodes > g.nodes_per_leaf && p.fabric.leaf_oversubscription > 1.0;
+  g.leaf_tier =
+      g.nodes_per_pod > g.nodes_per_leaf && nodes > g.nodes_per_leaf && p.fabric.leaf_oversubscription > 1.0;
   return g;
 }
 
@@ -82,19 +83,23 @@ ClusterView build_platform(const config::PlatformSpec& spec, int64_t nodes_used,
   // communication and all cores busy means every GPU computes; pstate 1 "idle"; off = failed.
   const energy::NodePower np = energy::node_power(spec);
   char wattage[160];
-  std::snprintf(wattage, sizeof wattage, "%.3f:%.3f,%.3f:%.3f", np.comm_wait_w, np.train_w, np.idle_w, np.idle_w);
+  std::snprintf(wattage, sizeof wattage, "%.3f:%.3f,%.3f:%.3f", np.comm_wait_w, np.train_w, np.idle_w,
+                np.idle_w);
   const std::string wattage_off = std::to_string(np.off_w);
   auto add_node = [&](sg4::NetZone* zone, int64_t n) {
-    sg4::Host* host = zone->create_host(numbered("node", n, 5), std::vector<double>{gpu_flop_per_s, gpu_flop_per_s});
+    sg4::Host* host =
+        zone->create_host(numbered("node", n, 5), std::vector<double>{gpu_flop_per_s, gpu_flop_per_s});
     host->set_core_count(static_cast<int>(gpn));
     host->set_property("wattage_per_state", wattage);
     host->set_property("wattage_off", wattage_off);
     host->seal();
     sg4::Link* nvs = zone->create_link(numbered("node", n, 5) + "/nvswitch", loopback_bps);
     nvs->set_latency(kNvlinkLatencyS)->seal();
-    sg4::SplitDuplexLink* nic = zone->create_split_duplex_link(numbered("node", n, 5) + "/nics", node_nic_bps);
+    sg4::SplitDuplexLink* nic =
+        zone->create_split_duplex_link(numbered("node", n, 5) + "/nics", node_nic_bps);
     nic->set_latency(node_link_lat)->seal();
-    zone->add_route(host->get_netpoint(), host->get_netpoint(), nullptr, nullptr, {sg4::LinkInRoute(nvs)}, false);
+    zone->add_route(host->get_netpoint(), host->get_netpoint(), nullptr, nullptr, {sg4::LinkInRoute(nvs)},
+                    false);
     zone->add_route(host->get_netpoint(), nullptr, nullptr, nullptr,
                     {sg4::LinkInRoute(nic, sg4::LinkInRoute::Direction::UP)}, true);
     view.nodes[static_cast<size_t>(n)] = host;
@@ -120,9 +125,9 @@ ClusterView build_platform(const config::PlatformSpec& spec, int64_t nodes_used,
   for (int64_t p = 0; p < pods; ++p) {
     const int64_t first = p * (g.pod_tier ? g.nodes_per_pod : nodes_used);
     const int64_t last = std::min(nodes_used, first + (g.pod_tier ? g.nodes_per_pod : nodes_used));
-    sg4::NetZone* pod_zone =
-        g.pod_tier ? add_tier_zone(root, numbered("pod", p, 3), last - first, spec.fabric.pod_oversubscription)
-                   : root;
+    sg4::NetZone* pod_zone = g.pod_tier ? add_tier_zone(root, numbered("pod", p, 3), last - first,
+                                                        spec.fabric.pod_oversubscription)
+                                        : root;
     if (g.leaf_tier) {
       for (int64_t l = first; l < last; l += g.nodes_per_leaf) {
         const int64_t l_last = std::min(last, l + g.nodes_per_leaf);
@@ -157,15 +162,19 @@ PlatformSummary summarize(const config::PlatformSpec& spec) {
   s.nodes = spec.nodes;
   s.gpus = spec.gpus();
   const int64_t gpn = spec.node.gpus_per_node;
-  const int64_t npp = spec.fabric.gpus_per_pod > 0 ? std::max<int64_t>(1, spec.fabric.gpus_per_pod / gpn) : s.nodes;
-  const int64_t npl = spec.fabric.gpus_per_leaf > 0 ? std::max<int64_t>(1, spec.fabric.gpus_per_leaf / gpn) : npp;
+  const int64_t npp =
+      spec.fabric.gpus_per_pod > 0 ? std::max<int64_t>(1, spec.fabric.gpus_per_pod / gpn) : s.nodes;
+  const int64_t npl =
+      spec.fabric.gpus_per_leaf > 0 ? std::max<int64_t>(1, spec.fabric.gpus_per_leaf / gpn) : npp;
   s.pods = (s.nodes + npp - 1) / npp;
   s.leaves = (s.nodes + npl - 1) / npl;
-  s.node_injection_bytes_per_s = static_cast<double>(spec.node.nics_per_node) * spec.node.nic_bandwidth_bytes_per_s;
+  s.node_injection_bytes_per_s =
+      static_cast<double>(spec.node.nics_per_node) * spec.node.nic_bandwidth_bytes_per_s;
   const double inj = s.node_injection_bytes_per_s * static_cast<double>(s.nodes);
   double bis = inj / 2.0;
   if (s.leaves > 1) bis = std::min(bis, inj / spec.fabric.leaf_oversubscription / 2.0);
-  if (s.pods > 1) bis = std::min(bis, inj / spec.fabric.leaf_oversubscription / spec.fabric.pod_oversubscription / 2.0);
+  if (s.pods > 1)
+    bis = std::min(bis, inj / spec.fabric.leaf_oversubscription / spec.fabric.pod_oversubscription / 2.0);
   s.bisection_bytes_per_s = bis;
   if (gpu != nullptr) {
     s.nvlink_domain_bytes_per_s = static_cast<double>(gpn) * gpu->nvlink_bandwidth_bytes_per_s;

@@ -36,14 +36,14 @@ namespace trainsim::platform {
 
 // What the rest of the simulator sees of the built platform.
 struct ClusterView {
-  std::vector<simgrid::s4u::Host*> nodes;   // index = node id (0 .. nodes_used-1)
-  simgrid::s4u::Host* controller = nullptr; // scheduler / job controller host, never fails
-  int64_t nodes_per_leaf = 0;               // for the blast radius of a leaf switch
+  std::vector<simgrid::s4u::Host*> nodes;    // index = node id (0 .. nodes_used-1)
+  simgrid::s4u::Host* controller = nullptr;  // scheduler / job controller host, never fails
+  int64_t nodes_per_leaf = 0;                // for the blast radius of a leaf switch
   int64_t gpus_per_node = 0;
-  double gpu_flop_per_s = 0;                // core speed
-  double nvlink_gpu_bytes_per_s = 0;        // effective per-GPU NVLink bandwidth (cap per GPU flow)
-  double nic_gpu_bytes_per_s = 0;           // effective per-NIC bandwidth
-  double nccl_step_latency_s = 0;           // per ring step, analytic latency term
+  double gpu_flop_per_s = 0;          // core speed
+  double nvlink_gpu_bytes_per_s = 0;  // effective per-GPU NVLink bandwidth (cap per GPU flow)
+  double nic_gpu_bytes_per_s = 0;     // effective per-NIC bandwidth
+  double nccl_step_latency_s = 0;     // per ring step, analytic latency term
   int64_t pods = 0, leaves = 0, links = 0;
 };
 
@@ -54,12 +54,12 @@ ClusterView build_platform(const config::PlatformSpec& spec, int64_t nodes_used,
 // Static facts for `trainsim describe` (no SimGrid).
 struct PlatformSummary {
   int64_t gpus = 0, nodes = 0, leaves = 0, pods = 0;
-  double node_injection_bytes_per_s = 0;    // NIC line rate per node
-  double bisection_bytes_per_s = 0;         // one direction, line rate, after oversubscription
-  double nvlink_domain_bytes_per_s = 0;     // per node, one direction
+  double node_injection_bytes_per_s = 0;  // NIC line rate per node
+  double bisection_bytes_per_s = 0;       // one direction, line rate, after oversubscription
+  double nvlink_domain_bytes_per_s = 0;   // per node, one direction
   double gpu_peak_bf16_flop_per_s_total = 0;
-  double it_peak_w = 0;                     // nodes x vendor system power
-  double facility_peak_w = 0;               // x PUE
+  double it_peak_w = 0;        // nodes x vendor system power
+  double facility_peak_w = 0;  // x PUE
 };
 PlatformSummary summarize(const config::PlatformSpec& spec);
 

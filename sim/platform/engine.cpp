@@ -1,10 +1,10 @@
 #include "sim/platform/engine.hpp"
 
-#include <simgrid/s4u.hpp>
 #include <simgrid/plugins/energy.h>
 #include <xbt/log.h>
 
 #include <memory>
+#include <simgrid/s4u.hpp>
 
 namespace trainsim::platform {
 

@@ -36,21 +36,31 @@ nlohmann::ordered_json run_to_json(const step::StepProfile& step, const job::Job
   const auto ettr = collect(j, [](const job::ReplicationResult& r) { return r.ettr(); });
   nlohmann::ordered_json job;
   job["wall_time_days"] = mean(wall);
-  job["productive_days"] = mean(collect(j, [](const job::ReplicationResult& r) { return r.productive_s / kDay; }));
+  job["productive_days"] =
+      mean(collect(j, [](const job::ReplicationResult& r) { return r.productive_s / kDay; }));
   job["ettr"] = mean(ettr);
-  job["failures"] = mean(collect(j, [](const job::ReplicationResult& r) { return static_cast<double>(r.failures); }));
-  job["failures_per_day"] =
-      mean(collect(j, [](const job::ReplicationResult& r) { return r.wall_s > 0 ? r.failures / (r.wall_s / kDay) : 0.0; }));
+  job["failures"] =
+      mean(collect(j, [](const job::ReplicationResult& r) { return static_cast<double>(r.failures); }));
+  job["failures_per_day"] = mean(collect(j, [](const job::ReplicationResult& r) {
+    return r.wall_s > 0 ? r.failures / (r.wall_s / kDay) : 0.0;
+  }));
   job["planned_interruptions"] =
       mean(collect(j, [](const job::ReplicationResult& r) { return static_cast<double>(r.planned); }));
-  job["checkpoints"] = mean(collect(j, [](const job::ReplicationResult& r) { return static_cast<double>(r.checkpoints); }));
-  job["lost_work_hours"] = mean(collect(j, [](const job::ReplicationResult& r) { return r.lost_work_s / kHour; }));
-  job["restart_hours"] = mean(collect(j, [](const job::ReplicationResult& r) { return r.recovery_s / kHour; }));
-  job["wait_for_nodes_hours"] = mean(collect(j, [](const job::ReplicationResult& r) { return r.wait_for_nodes_s / kHour; }));
-  job["checkpoint_hours"] = mean(collect(j, [](const job::ReplicationResult& r) { return r.checkpoint_s / kHour; }));
-  job["maintenance_hours"] = mean(collect(j, [](const job::ReplicationResult& r) { return r.maintenance_s / kHour; }));
+  job["checkpoints"] =
+      mean(collect(j, [](const job::ReplicationResult& r) { return static_cast<double>(r.checkpoints); }));
+  job["lost_work_hours"] =
+      mean(collect(j, [](const job::ReplicationResult& r) { return r.lost_work_s / kHour; }));
+  job["restart_hours"] =
+      mean(collect(j, [](const job::ReplicationResult& r) { return r.recovery_s / kHour; }));
+  job["wait_for_nodes_hours"] =
+      mean(collect(j, [](const job::ReplicationResult& r) { return r.wait_for_nodes_s / kHour; }));
+  job["checkpoint_hours"] =
+      mean(collect(j, [](const job::ReplicationResult& r) { return r.checkpoint_s / kHour; }));
+  job["maintenance_hours"] =
+      mean(collect(j, [](const job::ReplicationResult& r) { return r.maintenance_s / kHour; }));
   job["launch_hours"] = mean(collect(j, [](const job::ReplicationResult& r) { return r.launch_s / kHour; }));
-  job["spares_used"] = mean(collect(j, [](const job::ReplicationResult& r) { return static_cast<double>(r.spares_used); }));
+  job["spares_used"] =
+      mean(collect(j, [](const job::ReplicationResult& r) { return static_cast<double>(r.spares_used); }));
   job["effective_mfu"] = step.mfu * mean(ettr);
   job["steps"] = j.total_steps;
   job["mtbf_hours"] = j.job_mtbf_s / kHour;
@@ -121,16 +131,16 @@ std::string run_summary(const step::StepProfile& step, const job::JobResult& j,
     std::snprintf(buf, sizeof buf, fmt, args...);
     o << buf;
   };
-  line("scenario        %s (%lld GPUs, %lld replications)\n", sc.name.c_str(), static_cast<long long>(sc.gpus),
-       static_cast<long long>(j.replications.size()));
+  line("scenario        %s (%lld GPUs, %lld replications)\n", sc.name.c_str(),
+       static_cast<long long>(sc.gpus), static_cast<long long>(j.replications.size()));
   line("wall time       %.2f days  (p5 %.2f, p95 %.2f)\n", jb["wall_time_days"].get<double>(),
        rp["wall_time_days_p5"].get<double>(), rp["wall_time_days_p95"].get<double>());
   line("ETTR            %.3f       (p5 %.3f, p50 %.3f, p95 %.3f)\n", jb["ettr"].get<double>(),
        rp["ettr_p5"].get<double>(), rp["ettr_p50"].get<double>(), rp["ettr_p95"].get<double>());
   line("MFU             %.1f %% per step, %.1f %% effective (x ETTR)\n", step.mfu * 100,
        jb["effective_mfu"].get<double>() * 100);
-  line("step            %.3f s, %lld steps for %.3g tokens\n", step.time_s, static_cast<long long>(j.total_steps),
-       sc.training.tokens);
+  line("step            %.3f s, %lld steps for %.3g tokens\n", step.time_s,
+       static_cast<long long>(j.total_steps), sc.training.tokens);
   o << "\nwhere the time went (mean per replication)\n";
   const double wall_h = jb["wall_time_days"].get<double>() * 24;
   auto row = [&](const char* name, double hours) {
@@ -148,7 +158,9 @@ std::string run_summary(const step::StepProfile& step, const job::JobResult& j,
        jb["planned_interruptions"].get<double>());
   std::vector<std::pair<double, std::string>> cats;
   for (const auto& [k, v] : jb["failures_by_category"].items()) cats.emplace_back(v.get<double>(), k);
-  std::sort(cats.begin(), cats.end(), [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
+  std::sort(cats.begin(), cats.end(), [](const auto& a, const auto& b) {
+    return a.first > b.first || (a.first == b.first && a.second < b.second);
+  });
   for (const auto& [n, k] : cats) line("  %-30s %7.1f\n", k.c_str(), n);
   line("checkpoints     %.0f of %.2f TB every %.1f min, stall %.1f s each, reload %.1f s\n",
        jb["checkpoints"].get<double>(), j.checkpoint.size_bytes / 1e12, j.checkpoint.interval_s / 60,
@@ -160,8 +172,8 @@ std::string run_summary(const step::StepProfile& step, const job::JobResult& j,
   line("power           %.1f MW average, %.1f MW peak, %.1f MW swings; %.0f W per GPU on average\n",
        e["avg_power_mw"].get<double>(), e["peak_power_mw"].get<double>(), e["power_swing_mw"].get<double>(),
        e["avg_gpu_power_w"].get<double>());
-  line("carbon, cost    %.0f t CO2e, %.3g USD of electricity; %.0f MWh lost to failures\n", e["co2_t"].get<double>(),
-       e["cost_usd"].get<double>(), e["lost_mwh"].get<double>());
+  line("carbon, cost    %.0f t CO2e, %.3g USD of electricity; %.0f MWh lost to failures\n",
+       e["co2_t"].get<double>(), e["cost_usd"].get<double>(), e["lost_mwh"].get<double>());
   return o.str();
 }
 

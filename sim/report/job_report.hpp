@@ -2,9 +2,8 @@
 // terminal summary of `trainsim run`, and timeline.csv. Formats what sim/job computed.
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "sim/config/spec.hpp"
 #include "sim/energy/accounting.hpp"
@@ -16,8 +15,8 @@ namespace trainsim::report {
 // {"scenario", "step": {...step_to_json...}, "job": {...}, "replications": {...}, "checkpoint": {...},
 //  "failures": {...}}. job.* are means over replications.
 nlohmann::ordered_json run_to_json(const step::StepProfile& step, const job::JobResult& job,
-                                   const std::vector<energy::JobEnergy>& energy, const config::ScenarioSpec& scenario,
-                                   uint64_t seed);
+                                   const std::vector<energy::JobEnergy>& energy,
+                                   const config::ScenarioSpec& scenario, uint64_t seed);
 
 // Days, ETTR, MFU first; then where the time went, failures by cause, checkpoints.
 std::string run_summary(const step::StepProfile& step, const job::JobResult& job,

@@ -16,19 +16,18 @@
 //    shipped layouts do not cross with PP/TP/CP (documented limitation).
 #include "sim/step/step.hpp"
 
-#include <simgrid/s4u.hpp>
+#include <simgrid/plugins/energy.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <map>
 #include <memory>
-
-#include <simgrid/plugins/energy.h>
+#include <simgrid/s4u.hpp>
 
 #include "sim/collectives/collectives.hpp"
-#include "sim/energy/model.hpp"
 #include "sim/common/error.hpp"
+#include "sim/energy/model.hpp"
 #include "sim/platform/builder.hpp"
 #include "sim/platform/engine.hpp"
 #include "sim/workload/layout.hpp"
@@ -87,7 +86,10 @@ std::string mailbox_name(bool fwd, int64_t vs, int64_t mb) {
 class StepSim {
  public:
   StepSim(const config::ScenarioSpec& sc, const workload::Workload& w, const StepOptions& opt)
-      : sc_(sc), w_(w), opt_(opt), par_(sc.training.parallelism),
+      : sc_(sc),
+        w_(w),
+        opt_(opt),
+        par_(sc.training.parallelism),
         layout_(par_, sc.platform.node.gpus_per_node) {}
 
   StepProfile run();
@@ -108,8 +110,10 @@ class StepSim {
   // Kernel seconds of a pass (what compute() executes, before communication).
   double pass_kernel_seconds(const Op& op, int64_t vs) const;
   void compute(int64_t s, const Op& op, int64_t vs, StageResult& r);
-  void record(StageResult& r, const std::string& track, std::string name, const char* cat, double t0, double t1) {
-    if (opt_.collect_trace && t1 > t0) r.trace.push_back({track, std::move(name), cat, t0 - start_s_, t1 - start_s_});
+  void record(StageResult& r, const std::string& track, std::string name, const char* cat, double t0,
+              double t1) {
+    if (opt_.collect_trace && t1 > t0)
+      r.trace.push_back({track, std::move(name), cat, t0 - start_s_, t1 - start_s_});
   }
   void wait_all(const std::vector<sg4::CommPtr>& comms) {
     for (const auto& c : comms) c->wait();
@@ -141,13 +145,14 @@ class StepSim {
   std::vector<StageResult> stages_;
   std::vector<std::string> tracks_;
   std::vector<sg4::Mailbox*> tp_boxes_;
-  int payload_ = 0;        // mailbox payload (content unused)
-  int* sink_ = nullptr;    // where received payloads land
-  double start_s_ = 0;     // engine clock when this step started (0 unless a platform is reused)
+  int payload_ = 0;      // mailbox payload (content unused)
+  int* sink_ = nullptr;  // where received payloads land
+  double start_s_ = 0;   // engine clock when this step started (0 unless a platform is reused)
 };
 
 double StepSim::chunk_params(int64_t s, int64_t c) const {
-  double p = w_.layer.params_per_gpu * static_cast<double>(w_.layers_in[static_cast<size_t>(s)][static_cast<size_t>(c)]);
+  double p = w_.layer.params_per_gpu *
+             static_cast<double>(w_.layers_in[static_cast<size_t>(s)][static_cast<size_t>(c)]);
   if (s == 0 && c == 0) p += w_.embed_params_per_gpu;
   if (s == par_.pp - 1 && c == par_.vpp - 1) p += w_.head_params_per_gpu;
   return p;
@@ -155,7 +160,8 @@ double StepSim::chunk_params(int64_t s, int64_t c) const {
 
 std::vector<double> StepSim::layer_buckets(int64_t s, int64_t c, bool forward_order) const {
   const int64_t n = w_.layers_in[static_cast<size_t>(s)][static_cast<size_t>(c)];
-  std::vector<double> layers(static_cast<size_t>(std::max<int64_t>(n, 1)), n > 0 ? w_.layer.params_per_gpu : 0.0);
+  std::vector<double> layers(static_cast<size_t>(std::max<int64_t>(n, 1)),
+                             n > 0 ? w_.layer.params_per_gpu : 0.0);
   if (s == 0 && c == 0) layers.front() += w_.embed_params_per_gpu;
   if (s == par_.pp - 1 && c == par_.vpp - 1) layers.back() += w_.head_params_per_gpu;
   if (!forward_order) std::reverse(layers.begin(), layers.end());
@@ -286,8 +292,8 @@ void StepSim::stage_actor(int64_t s) {
       first_bucket[static_cast<size_t>(c)] = sem;
       const auto buckets = layer_buckets(s, c, /*forward_order=*/true);
       const double bus = workload::bus_factor(workload::CollKind::kAllGather, par_.dp) * w_.param_bytes;
-      gatherers[static_cast<size_t>(c)] = sg4::Actor::create(
-          "gather", sg4::this_actor::get_host(), [this, s, sem, buckets, bus, &r]() {
+      gatherers[static_cast<size_t>(c)] =
+          sg4::Actor::create("gather", sg4::this_actor::get_host(), [this, s, sem, buckets, bus, &r]() {
             for (size_t i = 0; i < buckets.size(); ++i) {
               auto flows = dp_flows(s, bus * buckets[i]);
               r.flows += static_cast<int64_t>(flows.size());
@@ -322,8 +328,8 @@ void StepSim::stage_actor(int64_t s) {
     if (zero == 3 && has_dp) {
       // FSDP full sharding: gather this chunk's parameters before every forward and backward.
       const double t0 = sg4::Engine::get_clock();
-      const double bus = workload::bus_factor(workload::CollKind::kAllGather, par_.dp) * chunk_params(s, op.chunk) *
-                         w_.param_bytes;
+      const double bus = workload::bus_factor(workload::CollKind::kAllGather, par_.dp) *
+                         chunk_params(s, op.chunk) * w_.param_bytes;
       auto flows = dp_flows(s, bus);
       r.flows += static_cast<int64_t>(flows.size());
       wait_all(collectives::start(view_, flows));
@@ -368,10 +374,11 @@ void StepSim::stage_actor(int64_t s) {
       const int64_t peer_vs = op.forward ? vs + 1 : vs - 1;
       const int64_t peer_stage = peer_vs % par_.pp;
       const int64_t a = stage_node(s), b = stage_node(peer_stage);
-      const double cap = static_cast<double>(par_.tp) *
-                         (a == b ? view_.nvlink_gpu_bytes_per_s
-                                 : std::min<double>(static_cast<double>(sc_.platform.node.nics_per_node) / par_.tp, 1.0) *
-                                       view_.nic_gpu_bytes_per_s);
+      const double cap =
+          static_cast<double>(par_.tp) *
+          (a == b ? view_.nvlink_gpu_bytes_per_s
+                  : std::min<double>(static_cast<double>(sc_.platform.node.nics_per_node) / par_.tp, 1.0) *
+                        view_.nic_gpu_bytes_per_s);
       sg4::CommPtr comm = sg4::Mailbox::by_name(mailbox_name(op.forward, peer_vs, op.mb))
                               ->put_init(&payload_, static_cast<uint64_t>(w_.pp_bytes_per_gpu * par_.tp));
       comm->set_rate(cap);
@@ -384,7 +391,8 @@ void StepSim::stage_actor(int64_t s) {
   for (auto& a : reducers) a->join();
   r.dp_s += sg4::Engine::get_clock() - t0;
   record(r, track, "dp reduce wait", "dp", t0, sg4::Engine::get_clock());
-  const double opt_s = s == 0 ? w_.optimizer_s_first : (s == par_.pp - 1 ? w_.optimizer_s_last : w_.optimizer_s_mid);
+  const double opt_s =
+      s == 0 ? w_.optimizer_s_first : (s == par_.pp - 1 ? w_.optimizer_s_last : w_.optimizer_s_mid);
   const double t1 = sg4::Engine::get_clock();
   exec(opt_s);
   r.opt_s += opt_s;
@@ -403,7 +411,8 @@ StepProfile StepSim::run() {
   stages_.assign(static_cast<size_t>(par_.pp), StageResult{});
   start_s_ = sg4::Engine::get_clock();
   std::vector<double> joules_before(view_.nodes.size(), 0.0);
-  for (size_t n = 0; n < view_.nodes.size(); ++n) joules_before[n] = sg_host_get_consumed_energy(view_.nodes[n]);
+  for (size_t n = 0; n < view_.nodes.size(); ++n)
+    joules_before[n] = sg_host_get_consumed_energy(view_.nodes[n]);
   std::vector<sg4::ActorPtr> actors;
   for (int64_t s = 0; s < par_.pp; ++s) {
     char name[64];

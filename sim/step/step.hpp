@@ -28,21 +28,21 @@ struct TraceEvent {
 // Time of the critical (slowest) pipeline rank, split into what it was doing. The parts add up
 // to time_s.
 struct StepBreakdown {
-  double compute_s = 0;        // forward + backward (+ recompute) kernels
-  double tp_exposed_s = 0;     // tensor-parallel collectives not hidden behind compute
-  double cp_exposed_s = 0;     // context-parallel K/V exchange not hidden
-  double pp_exposed_s = 0;     // waiting on pipeline sends beyond the schedule's bubble
-  double dp_exposed_s = 0;     // gradient reduce / parameter gather not hidden by overlap
-  double bubble_s = 0;         // pipeline fill and drain
-  double optimizer_s = 0;      // optimizer step
+  double compute_s = 0;     // forward + backward (+ recompute) kernels
+  double tp_exposed_s = 0;  // tensor-parallel collectives not hidden behind compute
+  double cp_exposed_s = 0;  // context-parallel K/V exchange not hidden
+  double pp_exposed_s = 0;  // waiting on pipeline sends beyond the schedule's bubble
+  double dp_exposed_s = 0;  // gradient reduce / parameter gather not hidden by overlap
+  double bubble_s = 0;      // pipeline fill and drain
+  double optimizer_s = 0;   // optimizer step
 };
 
-struct MemoryBreakdown {        // per GPU, bytes
+struct MemoryBreakdown {  // per GPU, bytes
   double weights_bytes = 0;
   double gradients_bytes = 0;
   double optimizer_bytes = 0;
   double activations_bytes = 0;
-  double overhead_bytes = 0;    // CUDA context, NCCL buffers, fragmentation allowance
+  double overhead_bytes = 0;  // CUDA context, NCCL buffers, fragmentation allowance
   double total_bytes() const {
     return weights_bytes + gradients_bytes + optimizer_bytes + activations_bytes + overhead_bytes;
   }
@@ -50,17 +50,17 @@ struct MemoryBreakdown {        // per GPU, bytes
 
 struct StepProfile {
   int64_t gpus = 0;
-  double time_s = 0;                // wall time of one iteration
-  double model_flop = 0;            // per step, whole job (MFU numerator x time)
-  double hardware_flop = 0;         // per step, whole job, including recompute
-  double peak_flop_per_s = 0;       // per GPU, dense, at the training precision
-  double mfu = 0;                   // model_flop / (time_s * gpus * peak)
+  double time_s = 0;           // wall time of one iteration
+  double model_flop = 0;       // per step, whole job (MFU numerator x time)
+  double hardware_flop = 0;    // per step, whole job, including recompute
+  double peak_flop_per_s = 0;  // per GPU, dense, at the training precision
+  double mfu = 0;              // model_flop / (time_s * gpus * peak)
   double hfu = 0;
-  double tflops_per_gpu = 0;        // model TFLOP/s per GPU
+  double tflops_per_gpu = 0;  // model TFLOP/s per GPU
   double tokens_per_s = 0;
-  double bubble_fraction = 0;       // bubble_s / time_s
-  double exposed_comm_fraction = 0; // (tp+cp+pp+dp exposed) / time_s
-  double gpu_busy_fraction = 0;     // mean over GPUs of compute time / time_s (power-state input)
+  double bubble_fraction = 0;        // bubble_s / time_s
+  double exposed_comm_fraction = 0;  // (tp+cp+pp+dp exposed) / time_s
+  double gpu_busy_fraction = 0;      // mean over GPUs of compute time / time_s (power-state input)
   // Mean power of a node and of one GPU over the step (training state). Measured with SimGrid's
   // host energy plugin on the simulated stages' nodes when they are fully occupied by simulated
   // GPUs; otherwise the plugin's own linear model applied to gpu_busy_fraction.
@@ -69,11 +69,11 @@ struct StepProfile {
   bool power_from_plugin = false;
   StepBreakdown breakdown;
   MemoryBreakdown memory;
-  double memory_capacity_bytes = 0; // HBM per GPU
+  double memory_capacity_bytes = 0;  // HBM per GPU
   // Simulation statistics (not model outputs).
   int64_t simulated_activities = 0;
   int64_t simulated_flows = 0;
-  std::vector<TraceEvent> trace;    // filled only when requested
+  std::vector<TraceEvent> trace;  // filled only when requested
 };
 
 // One entry of a pipeline rank's schedule: forward or backward of micro-batch `mb` through model

@@ -4,17 +4,22 @@ namespace trainsim::workload {
 namespace {
 int64_t& at(Coord& c, config::Dim d) {
   switch (d) {
-    case config::Dim::kTp: return c.tp;
-    case config::Dim::kCp: return c.cp;
-    case config::Dim::kPp: return c.pp;
-    case config::Dim::kDp: break;
+    case config::Dim::kTp:
+      return c.tp;
+    case config::Dim::kCp:
+      return c.cp;
+    case config::Dim::kPp:
+      return c.pp;
+    case config::Dim::kDp:
+      break;
   }
   return c.dp;
 }
 int64_t get(const Coord& c, config::Dim d) { return at(const_cast<Coord&>(c), d); }
 }  // namespace
 
-Layout::Layout(const config::ParallelSpec& par, int64_t gpus_per_node) : par_(par), gpus_per_node_(gpus_per_node) {
+Layout::Layout(const config::ParallelSpec& par, int64_t gpus_per_node)
+    : par_(par), gpus_per_node_(gpus_per_node) {
   int64_t stride = 1;
   for (config::Dim d : par_.order) {
     stride_[static_cast<size_t>(d)] = stride;
@@ -24,10 +29,14 @@ Layout::Layout(const config::ParallelSpec& par, int64_t gpus_per_node) : par_(pa
 
 int64_t Layout::size(config::Dim d) const {
   switch (d) {
-    case config::Dim::kTp: return par_.tp;
-    case config::Dim::kCp: return par_.cp;
-    case config::Dim::kPp: return par_.pp;
-    case config::Dim::kDp: break;
+    case config::Dim::kTp:
+      return par_.tp;
+    case config::Dim::kCp:
+      return par_.cp;
+    case config::Dim::kPp:
+      return par_.pp;
+    case config::Dim::kDp:
+      break;
   }
   return par_.dp;
 }

@@ -31,7 +31,6 @@ constexpr double kFlashBwdFlopRatio = 2.5;
 // skipped): ~1/2 for long sequences.
 constexpr double kCausalFraction = 0.5;
 
-
 double ceil_div(double a, double b) { return std::ceil(a / b); }
 
 }  // namespace
@@ -49,7 +48,8 @@ double gemm_time_s(const hardware::GpuSpec& gpu, double peak_flop_per_s, double 
   const double tiles = ceil_div(m, gpu.gemm_tile_m) * ceil_div(n, gpu.gemm_tile_n);
   const double waves = ceil_div(tiles, gpu.sm_count);
   const double wave_eff = tiles / (waves * gpu.sm_count);
-  const double compute_s = flop / (peak_flop_per_s * gpu.gemm_efficiency * kSustainedKernelFraction * wave_eff);
+  const double compute_s =
+      flop / (peak_flop_per_s * gpu.gemm_efficiency * kSustainedKernelFraction * wave_eff);
   const double bytes = (m * k + k * n + m * n) * bytes_per_element;
   const double memory_s = bytes / (gpu.hbm_bandwidth_bytes_per_s * gpu.hbm_efficiency);
   return std::max(compute_s, memory_s);
@@ -94,10 +94,11 @@ LayerCost layer_cost(const config::ScenarioSpec& sc, const hardware::GpuSpec& gp
   const double t = par.tp, c = par.cp;
   const double b = sc.training.micro_batch, s = m.seq_len;
   const double h = m.hidden, f = m.ffn_hidden, d = m.head_dim();
-  const double a_l = m.heads / t;                                       // query heads per GPU
-  const double g_l = std::max(1.0, static_cast<double>(m.kv_heads) / t);  // KV heads per GPU (replicated if < tp)
-  const double T = b * s / c;                                           // tokens per GPU per micro-batch
-  const double T_sp = par.sequence_parallel ? T / t : T;                // tokens in norm/residual regions
+  const double a_l = m.heads / t;  // query heads per GPU
+  const double g_l =
+      std::max(1.0, static_cast<double>(m.kv_heads) / t);  // KV heads per GPU (replicated if < tp)
+  const double T = b * s / c;                              // tokens per GPU per micro-batch
+  const double T_sp = par.sequence_parallel ? T / t : T;   // tokens in norm/residual regions
   const bool swiglu = m.mlp == config::Mlp::kSwiglu;
   const double up_n = f / t * (swiglu ? 2.0 : 1.0);
   const double e = kBf16Bytes;
@@ -105,7 +106,9 @@ LayerCost layer_cost(const config::ScenarioSpec& sc, const hardware::GpuSpec& gp
 
   LayerCost lc;
   // GEMMs (m, n, k): QKV, projection, MLP up(+gate), MLP down.
-  struct G { double m, n, k; };
+  struct G {
+    double m, n, k;
+  };
   const G gemms[] = {{T, (a_l + 2 * g_l) * d, h}, {T, h, a_l * d}, {T, up_n, h}, {T, h, f / t}};
   for (const G& g : gemms) {
     lc.gemm_fwd_s += gemm_time_s(gpu, peak, g.m, g.n, g.k, e);
@@ -168,7 +171,8 @@ LayerCost layer_cost(const config::ScenarioSpec& sc, const hardware::GpuSpec& gp
   // bias-dropout-add, the activation, rotary embedding (swiglu models), and the TP collectives;
   // backward runs about twice as many (data- and weight-gradient GEMMs).
   const double attn_kernels = sc.training.flash_attention ? 1.0 : 3.0;
-  const double tp_kernels = sc.training.parallelism.tp > 1 ? (sc.training.parallelism.sequence_parallel ? 4.0 : 2.0) : 0.0;
+  const double tp_kernels =
+      sc.training.parallelism.tp > 1 ? (sc.training.parallelism.sequence_parallel ? 4.0 : 2.0) : 0.0;
   const double fwd_kernels = 4 + attn_kernels + 2 + 2 + 1 + (swiglu ? 1 : 0) + tp_kernels;
   const double k_over = kKernelOverheadS;
   lc.fwd_s = lc.gemm_fwd_s + attn_fwd_s + ew_fwd_s + fwd_kernels * k_over;
@@ -192,9 +196,9 @@ ChunkCost ChunkCost::scaled(int64_t n) const {
   const double k = static_cast<double>(n);
   ChunkCost c = *this;
   c.layers = layers * n;
-  for (double* v : {&c.fwd_s, &c.bwd_s, &c.fwd_model_flop, &c.bwd_model_flop, &c.recompute_flop, &c.tp_fwd_bus_bytes,
-                    &c.tp_bwd_bus_bytes, &c.cp_fwd_bus_bytes, &c.cp_bwd_bus_bytes, &c.tp_overlappable_fwd_s,
-                    &c.tp_overlappable_bwd_s, &c.params_per_gpu})
+  for (double* v : {&c.fwd_s, &c.bwd_s, &c.fwd_model_flop, &c.bwd_model_flop, &c.recompute_flop,
+                    &c.tp_fwd_bus_bytes, &c.tp_bwd_bus_bytes, &c.cp_fwd_bus_bytes, &c.cp_bwd_bus_bytes,
+                    &c.tp_overlappable_fwd_s, &c.tp_overlappable_bwd_s, &c.params_per_gpu})
     *v *= k;
   c.tp_fwd_collectives *= n;
   c.tp_bwd_collectives *= n;
@@ -322,7 +326,8 @@ Workload build_workload(const config::ScenarioSpec& sc) {
   auto opt_s = [&](double params) { return params / shard * kAdamBytesPerParam / hbm; };
   w.optimizer_s_mid = opt_s(stage_params);
   w.optimizer_s_first = opt_s(stage_params + w.embed_params_per_gpu);
-  w.optimizer_s_last = opt_s(stage_params + w.head_params_per_gpu + (par.pp == 1 ? w.embed_params_per_gpu : 0));
+  w.optimizer_s_last =
+      opt_s(stage_params + w.head_params_per_gpu + (par.pp == 1 ? w.embed_params_per_gpu : 0));
 
   // Totals.
   w.total_params = parameter_count(m);
@@ -339,7 +344,8 @@ Workload build_workload(const config::ScenarioSpec& sc) {
   // al. 2021 §2.2; Korthikanti et al. 2022 §4.2.3).
   const double dp = par.dp;
   double act_per_mb_layer = lc.act_bytes;
-  if (tr.recompute == config::Recompute::kFull) act_per_mb_layer = (par.sequence_parallel ? T / t : T) * h * e;
+  if (tr.recompute == config::Recompute::kFull)
+    act_per_mb_layer = (par.sequence_parallel ? T / t : T) * h * e;
   double best = -1;
   for (int64_t stage = 0; stage < par.pp; ++stage) {
     MemoryEstimate me;
@@ -387,9 +393,10 @@ void check_memory_fits(const config::ScenarioSpec& sc, const Workload& w) {
   msg << std::fixed << "does not fit in GPU memory: pipeline stage " << w.memory.stage << " needs "
       << w.memory.total() / kGiB << " GiB per GPU, " << w.gpu->id << " has " << cap / kGiB << " GiB"
       << "\nnote: weights " << w.memory.weights / kGiB << " GiB, gradients " << w.memory.gradients / kGiB
-      << " GiB, optimizer " << w.memory.optimizer / kGiB << " GiB, activations " << w.memory.activations / kGiB
-      << " GiB, overhead " << w.memory.overhead / kGiB << " GiB"
-      << "\nnote: try more tensor/pipeline parallelism, zero: 1 or more, recompute: full, or a smaller micro_batch";
+      << " GiB, optimizer " << w.memory.optimizer / kGiB << " GiB, activations "
+      << w.memory.activations / kGiB << " GiB, overhead " << w.memory.overhead / kGiB << " GiB"
+      << "\nnote: try more tensor/pipeline parallelism, zero: 1 or more, recompute: full, or a smaller "
+         "micro_batch";
   throw InfeasibleError(format_error(sc.loc.str(), "", msg.str()));
 }
 

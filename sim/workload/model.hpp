@@ -46,9 +46,9 @@ double gemm_time_s(const hardware::GpuSpec& gpu, double peak_flop_per_s, double 
 // Per-micro-batch, per-GPU cost of a group of transformer layers (a model chunk).
 struct ChunkCost {
   int64_t layers = 1;
-  double fwd_s = 0;              // forward kernels (GEMMs + attention + element-wise)
-  double bwd_s = 0;              // backward kernels, including recompute when enabled
-  double fwd_model_flop = 0;     // per GPU
+  double fwd_s = 0;           // forward kernels (GEMMs + attention + element-wise)
+  double bwd_s = 0;           // backward kernels, including recompute when enabled
+  double fwd_model_flop = 0;  // per GPU
   double bwd_model_flop = 0;
   double recompute_flop = 0;
   // Tensor-parallel traffic per GPU (bytes on the ring, already multiplied by the bus factor).
@@ -62,37 +62,37 @@ struct ChunkCost {
   // GEMM time the TP collectives can hide behind when overlap is on.
   double tp_overlappable_fwd_s = 0;
   double tp_overlappable_bwd_s = 0;
-  double params_per_gpu = 0;     // parameters held by one GPU for these layers (after TP)
+  double params_per_gpu = 0;          // parameters held by one GPU for these layers (after TP)
   ChunkCost scaled(int64_t n) const;  // the same for n layers
 };
 
-struct MemoryEstimate {          // bytes per GPU on the most loaded pipeline stage
+struct MemoryEstimate {  // bytes per GPU on the most loaded pipeline stage
   double weights = 0, gradients = 0, optimizer = 0, activations = 0, overhead = 0;
-  int64_t stage = 0;             // which stage is the most loaded
+  int64_t stage = 0;  // which stage is the most loaded
   double total() const { return weights + gradients + optimizer + activations + overhead; }
 };
 
 // Everything the step simulation needs, computed once.
 struct Workload {
   const hardware::GpuSpec* gpu = nullptr;
-  double peak_flop_per_s = 0;          // dense, training precision
-  int64_t micro_batches = 0;           // per pipeline per step = global_batch / (dp * micro_batch)
+  double peak_flop_per_s = 0;  // dense, training precision
+  int64_t micro_batches = 0;   // per pipeline per step = global_batch / (dp * micro_batch)
   // Transformer layers of each (pipeline stage, model chunk). When pp*vpp does not divide the
   // layers, stages at the ends of the pipeline get one layer fewer, as Llama 3 does (paper §3.3.2:
   // first and last stage one layer fewer), then the next ones inwards.
   std::vector<std::vector<int64_t>> layers_in;  // [stage][chunk]
   int64_t max_layers_per_stage = 0;
-  ChunkCost layer;                     // one transformer layer (ChunkCost::layers == 1)
+  ChunkCost layer;  // one transformer layer (ChunkCost::layers == 1)
   // Extra work of the first stage (embedding) and the last stage (final norm, logits, loss).
   double embed_fwd_s = 0, embed_bwd_s = 0;
   double head_fwd_s = 0, head_bwd_s = 0;
-  double head_model_flop = 0;          // fwd+bwd per micro-batch per GPU
+  double head_model_flop = 0;  // fwd+bwd per micro-batch per GPU
   double head_params_per_gpu = 0, embed_params_per_gpu = 0;
   // Pipeline send of one micro-batch's activations (or their gradient), bytes per GPU.
   double pp_bytes_per_gpu = 0;
   // Data parallelism: bytes per GPU of gradients to reduce and parameters to gather.
-  double grad_bytes_per_param = 4;     // fp32 (Megatron bf16 default) or 2
-  double param_bytes = 2;              // bf16 weights
+  double grad_bytes_per_param = 4;  // fp32 (Megatron bf16 default) or 2
+  double param_bytes = 2;           // bf16 weights
   // Optimizer step (Adam) on the parameters a GPU updates, memory-bound.
   double optimizer_s_first = 0, optimizer_s_mid = 0, optimizer_s_last = 0;
   // Totals per step for the whole job.

@@ -1,10 +1,11 @@
 // Job-level simulations. Each TEST runs in its own process (gtest_discover_tests); inside one
 // TEST several job simulations may run one after the other in the same engine, as `plan` does.
+#include "sim/job/job.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-#include "sim/job/job.hpp"
 #include "sim/platform/builder.hpp"
 #include "sim/platform/engine.hpp"
 #include "tests/test_scenarios.hpp"
@@ -39,8 +40,9 @@ TEST(Job, NoFailureIsLaunchTrainingAndCheckpoints) {
   const JobResult j = simulate_job(f.s, f.step, f.view, {});
   const ReplicationResult& r = j.replications.at(0);
   const double reload = j.checkpoint.reload_s;
-  SCOPED_TRACE("1,000 steps of 1 s, 9 checkpoints of 10 s (none after the last token), launch = restart + "
-               "communicator set-up (2 ms x 64 GPUs) + reload");
+  SCOPED_TRACE(
+      "1,000 steps of 1 s, 9 checkpoints of 10 s (none after the last token), launch = restart + "
+      "communicator set-up (2 ms x 64 GPUs) + reload");
   EXPECT_EQ(r.steps, 1000);
   EXPECT_EQ(r.checkpoints, 9);
   EXPECT_NEAR(r.wall_s, 60 + 64 * 2e-3 + reload + 1000 + 9 * 10, 1e-6);

@@ -1,8 +1,9 @@
 // Step simulations; each TEST runs one SimGrid engine and ctest runs each in its own process
 // (gtest_discover_tests), because SimGrid cannot run two simulations in one process.
+#include "sim/step/step.hpp"
+
 #include <gtest/gtest.h>
 
-#include "sim/step/step.hpp"
 #include "sim/workload/model.hpp"
 #include "tests/test_scenarios.hpp"
 
@@ -14,8 +15,9 @@ TEST(Step, SingleGpuStepIsTheSumOfItsKernels) {
   s.training.global_batch = 4;
   const auto w = workload::build_workload(s);
   const StepProfile p = simulate_step(s);
-  const double kernels = 4 * (8 * (w.layer.fwd_s + w.layer.bwd_s) + w.embed_fwd_s + w.embed_bwd_s + w.head_fwd_s +
-                              w.head_bwd_s) + w.optimizer_s_first;
+  const double kernels = 4 * (8 * (w.layer.fwd_s + w.layer.bwd_s) + w.embed_fwd_s + w.embed_bwd_s +
+                              w.head_fwd_s + w.head_bwd_s) +
+                         w.optimizer_s_first;
   SCOPED_TRACE("one GPU, 4 micro-batches: no communication, no bubble");
   EXPECT_NEAR(p.time_s, kernels, 1e-6 * kernels);
   EXPECT_DOUBLE_EQ(p.bubble_fraction, 0.0);
@@ -28,8 +30,9 @@ TEST(Step, PipelineBubbleMatches1F1BTheory) {
   const StepProfile p = simulate_step(s);
   SCOPED_TRACE("1F1B bubble = (pp-1)/(m+pp-1) = 3/11 of the step (Narayanan et al. 2021 §2.2.1)");
   EXPECT_NEAR(p.bubble_fraction, 3.0 / 11.0, 0.03);
-  EXPECT_NEAR(p.breakdown.compute_s + p.breakdown.tp_exposed_s + p.breakdown.cp_exposed_s + p.breakdown.pp_exposed_s +
-                  p.breakdown.dp_exposed_s + p.breakdown.bubble_s + p.breakdown.optimizer_s,
+  EXPECT_NEAR(p.breakdown.compute_s + p.breakdown.tp_exposed_s + p.breakdown.cp_exposed_s +
+                  p.breakdown.pp_exposed_s + p.breakdown.dp_exposed_s + p.breakdown.bubble_s +
+                  p.breakdown.optimizer_s,
               p.time_s, 1e-9 * p.time_s);
 }
 

@@ -21,8 +21,14 @@ TEST(BusFactor, MatchesNcclTestsDefinitions) {
 TEST(ModelFlops, GptMatchesNarayananClosedForm) {
   // Narayanan et al. 2021 eq. (3) without recompute: 72 B s l h^2 (1 + s/(6h) + V/(12 l h)).
   config::ModelSpec m;
-  m.layers = 96; m.hidden = 12288; m.ffn_hidden = 4 * 12288; m.heads = 96; m.kv_heads = 96;
-  m.vocab = 51200; m.seq_len = 2048; m.mlp = config::Mlp::kGelu;
+  m.layers = 96;
+  m.hidden = 12288;
+  m.ffn_hidden = 4 * 12288;
+  m.heads = 96;
+  m.kv_heads = 96;
+  m.vocab = 51200;
+  m.seq_len = 2048;
+  m.mlp = config::Mlp::kGelu;
   const double B = 1536, s = 2048, l = 96, h = 12288, V = 51200;
   const double expected = 72 * B * s * l * h * h * (1 + s / (6 * h) + V / (12 * l * h));
   EXPECT_NEAR(model_flop_per_step(m, 1536) / expected, 1.0, 1e-12);
@@ -31,8 +37,14 @@ TEST(ModelFlops, GptMatchesNarayananClosedForm) {
 TEST(ParameterCount, Llama3_405B) {
   // Llama 3 paper Table 3 / released config: 405.85e9 parameters (published_runs.yaml).
   config::ModelSpec m;
-  m.layers = 126; m.hidden = 16384; m.ffn_hidden = 53248; m.heads = 128; m.kv_heads = 8;
-  m.vocab = 128256; m.seq_len = 8192; m.mlp = config::Mlp::kSwiglu;
+  m.layers = 126;
+  m.hidden = 16384;
+  m.ffn_hidden = 53248;
+  m.heads = 128;
+  m.kv_heads = 8;
+  m.vocab = 128256;
+  m.seq_len = 8192;
+  m.mlp = config::Mlp::kSwiglu;
   EXPECT_NEAR(parameter_count(m) / 405.85e9, 1.0, 0.005);
 }
 
@@ -51,7 +63,9 @@ TEST(GemmTime, RooflineAndWaveQuantisation) {
   EXPECT_NEAR(t2 / t1, 9.0 / 8.0, 1e-9);
   // A skinny GEMM is memory-bound: time = bytes / achievable HBM bandwidth.
   const double tm = gemm_time_s(*gpu, peak, 1, 8192, 8192, 2);
-  EXPECT_NEAR(tm, (8192.0 + 8192.0 * 8192 + 8192) * 2 / (gpu->hbm_bandwidth_bytes_per_s * gpu->hbm_efficiency), 1e-12);
+  EXPECT_NEAR(tm,
+              (8192.0 + 8192.0 * 8192 + 8192) * 2 / (gpu->hbm_bandwidth_bytes_per_s * gpu->hbm_efficiency),
+              1e-12);
 }
 
 TEST(Workload, RecomputeAddsOneForward) {
@@ -102,7 +116,9 @@ TEST(Memory, TooBigModelIsInfeasibleWithNumbers) {
 
 TEST(Layout, MegatronOrderKeepsTensorParallelInsideANode) {
   config::ParallelSpec par;
-  par.tp = 8; par.pp = 4; par.dp = 2;
+  par.tp = 8;
+  par.pp = 4;
+  par.dp = 2;
   par.order = {config::Dim::kTp, config::Dim::kCp, config::Dim::kDp, config::Dim::kPp};
   const Layout l(par, 8);
   EXPECT_EQ(l.rank_of({3, 0, 0, 0}), 3);
