@@ -232,6 +232,7 @@ nlohmann::ordered_json platform_json(const config::PlatformSpec& p) {
   j["gpus_per_node"] = p.node.gpus_per_node;
   j["leaves"] = s.leaves;
   j["pods"] = s.pods;
+  j["switches"] = s.switches;
   j["node_injection_gbps"] = s.node_injection_bytes_per_s * 8 / 1e9;
   j["bisection_tbps"] = s.bisection_bytes_per_s * 8 / 1e12;
   j["bisection_bytes_per_s"] = s.bisection_bytes_per_s;

@@ -61,7 +61,9 @@ const std::vector<std::string> kFabricKeys = {"topology",
                                               "oversubscription",
                                               "leaf_oversubscription",
                                               "pod_oversubscription",
-                                              "switch_latency"};
+                                              "switch_latency",
+                                              "switch_radix",
+                                              "switch_power"};
 const std::vector<std::string> kStorageKeys = {"bandwidth"};
 const std::vector<std::string> kFacilityKeys = {"pue"};
 
@@ -199,6 +201,8 @@ PlatformSpec parse_platform(ReadContext& ctx, const Value& root, const std::stri
         f->number("pod_oversubscription", 1.0, kMaxOversubscription).value_or(1.0);
     p.fabric.switch_latency_s =
         f->quantity("switch_latency", Kind::kTime, Sign::kNonNegative).value_or(p.fabric.switch_latency_s);
+    p.fabric.switch_radix = f->integer("switch_radix", 4, 1024).value_or(p.fabric.switch_radix);
+    p.fabric.switch_power_w = f->quantity("switch_power", Kind::kPower, Sign::kNonNegative).value_or(0);
 
     const int64_t gpn = p.node.gpus_per_node;
     if (p.fabric.gpus_per_leaf > 0 && p.fabric.gpus_per_leaf % gpn != 0) {

@@ -44,6 +44,8 @@ struct FabricSpec {
   double leaf_oversubscription = 1.0;
   double pod_oversubscription = 1.0;
   double switch_latency_s = 1e-6;  // per switch hop, one way
+  int64_t switch_radix = 64;  // ports per switch (Quantum-2 NDR: 64 x 400G; Spectrum-4 SN5600: 64 x 800G)
+  double switch_power_w = 0;  // per switch; 0 = switches not counted in IT power
 };
 
 struct StorageSpec {

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "sim/energy/model.hpp"
+#include "sim/platform/builder.hpp"
 
 namespace trainsim::energy {
 namespace {
@@ -39,6 +40,10 @@ JobEnergy job_energy(const config::ScenarioSpec& s, const StatePower& p, const j
     e.it_j += nodes * p.node_w[st] * r.state_s[st];
     e.gpu_j += gpus * p.gpu_w[st] * r.state_s[st];
   }
+  // The fabric's switches draw their power whatever the job does (when the platform gives it).
+  const double switch_w = static_cast<double>(platform::switch_count(s.platform, job_nodes(s))) *
+                          s.platform.fabric.switch_power_w;
+  e.it_j += switch_w * r.wall_s;
   e.facility_j = e.it_j * pue(s);
   e.gpu_hours = gpus * r.wall_s / 3600.0;
   e.tdp_based_j = e.gpu_hours * 3600.0 * gpu_tdp_w;
@@ -53,7 +58,7 @@ JobEnergy job_energy(const config::ScenarioSpec& s, const StatePower& p, const j
   e.avg_facility_w = r.wall_s > 0 ? e.facility_j / r.wall_s : 0;
   const int train = static_cast<int>(job::PowerState::kTrain),
             down = static_cast<int>(job::PowerState::kDown);
-  e.peak_facility_w = nodes * *std::max_element(p.node_w, p.node_w + 3) * pue(s);
+  e.peak_facility_w = (nodes * *std::max_element(p.node_w, p.node_w + 3) + switch_w) * pue(s);
   // Every failure stops all GPUs of a synchronous job at once (Llama 3 §3.3.4: swings of tens of
   // megawatts), and every checkpoint stall and restart does the same: the largest change within
   // one second is a whole-job transition between training and stalled/down.
@@ -72,8 +77,10 @@ std::vector<std::pair<double, double>> facility_series(const config::ScenarioSpe
                                                        double wall_s) {
   std::vector<std::pair<double, double>> out;
   const double k = static_cast<double>(job_nodes(s)) * pue(s);
+  const double switches_w = static_cast<double>(platform::switch_count(s.platform, job_nodes(s))) *
+                            s.platform.fabric.switch_power_w * pue(s);
   for (const auto& ev : events) {
-    const double w = k * p.node_w[static_cast<int>(ev.state)];
+    const double w = k * p.node_w[static_cast<int>(ev.state)] + switches_w;
     if (!out.empty() && out.back().first == ev.time_s) {
       out.back().second = w;
     } else {

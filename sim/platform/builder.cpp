@@ -1,6 +1,7 @@
 #include "sim/platform/builder.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <simgrid/s4u.hpp>
 
@@ -156,6 +157,21 @@ ClusterView build_platform(const config::PlatformSpec& spec, int64_t nodes_used,
   return view;
 }
 
+int64_t switch_count(const config::PlatformSpec& spec, int64_t nodes) {
+  const double ports = static_cast<double>(nodes * spec.node.nics_per_node);
+  const double k = static_cast<double>(spec.fabric.switch_radix);
+  if (ports <= k) return 1;
+  const double leaves = std::ceil(ports / (k / 2));
+  const double up = leaves * (k / 2) / spec.fabric.leaf_oversubscription;  // ports leaving the leaf tier
+  double spines = std::ceil(up / k);
+  double core = 0;
+  if (up > k * (k / 2)) {  // more than one two-tier block: a third tier joins the pods
+    spines = std::ceil(up / (k / 2));
+    core = std::ceil(up / spec.fabric.pod_oversubscription / k);
+  }
+  return static_cast<int64_t>(leaves + spines + core);
+}
+
 PlatformSummary summarize(const config::PlatformSpec& spec) {
   PlatformSummary s;
   const hardware::GpuSpec* gpu = hardware::find_gpu(spec.node.gpu);
@@ -182,6 +198,8 @@ PlatformSummary summarize(const config::PlatformSpec& spec) {
     const double node_w = spec.node.system_power_w > 0 ? spec.node.system_power_w : gpu->default_node_power_w;
     s.it_peak_w = node_w * static_cast<double>(s.nodes);
   }
+  s.switches = switch_count(spec, s.nodes);
+  s.it_peak_w += static_cast<double>(s.switches) * spec.fabric.switch_power_w;
   s.facility_peak_w = s.it_peak_w * spec.facility.pue;
   return s;
 }

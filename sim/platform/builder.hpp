@@ -58,9 +58,18 @@ struct PlatformSummary {
   double bisection_bytes_per_s = 0;       // one direction, line rate, after oversubscription
   double nvlink_domain_bytes_per_s = 0;   // per node, one direction
   double gpu_peak_bf16_flop_per_s_total = 0;
-  double it_peak_w = 0;        // nodes x vendor system power
+  int64_t switches = 0;        // of a folded Clos over the NIC ports (switch_count)
+  double it_peak_w = 0;        // nodes x vendor system power + switches x switch power
   double facility_peak_w = 0;  // x PUE
 };
 PlatformSummary summarize(const config::PlatformSpec& spec);
+
+// Switches of a folded Clos (fat tree) that connects `nodes` x nics_per_node NIC ports with
+// radix-k switches: leaves = ceil(ports / (k/2)) (half of a leaf's ports face the nodes); a second
+// tier when the leaves exceed one switch's reach, leaves x (k/2) / k spines divided by the leaf
+// oversubscription; a third tier above the pods likewise divided by the pod oversubscription.
+// For a non-blocking tree this is the usual count (Al-Fares et al., SIGCOMM'08: a 3-tier k-ary fat
+// tree of k^3/4 hosts has 5k^2/4 switches); used for the fabric's power.
+int64_t switch_count(const config::PlatformSpec& spec, int64_t nodes);
 
 }  // namespace trainsim::platform

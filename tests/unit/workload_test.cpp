@@ -156,3 +156,34 @@ TEST(Schedule, OneFOneBRunsEveryPassOnceInDependencyOrder) {
 
 }  // namespace
 }  // namespace trainsim::workload
+
+#include "sim/platform/builder.hpp"
+
+namespace trainsim::platform {
+namespace {
+
+TEST(SwitchCount, MatchesTheKAryFatTree) {
+  // Al-Fares et al. 2008: a k-ary fat tree (k = 4) joins k^3/4 = 16 hosts with 5k^2/4 = 20 switches.
+  config::PlatformSpec p = testing::dgx_h100(2);
+  p.node.nics_per_node = 8;
+  p.fabric.switch_radix = 4;
+  EXPECT_EQ(switch_count(p, 2), 20);
+  // 8 NIC ports fit 64-port switches' reach in one leaf tier plus spines: 1 leaf... one switch.
+  p.fabric.switch_radix = 64;
+  EXPECT_EQ(switch_count(p, 2), 1);
+  // Meta's 24,576 GPUs: 768 leaves, 768 spines, 1:7 above the pods -> 55 core switches.
+  config::PlatformSpec m = testing::dgx_h100(3072);
+  m.fabric.pod_oversubscription = 7;
+  EXPECT_EQ(switch_count(m, 3072), 768 + 768 + 55);
+}
+
+TEST(SwitchCount, SwitchPowerEntersTheItPeak) {
+  config::PlatformSpec m = testing::dgx_h100(3072);
+  m.fabric.pod_oversubscription = 7;
+  const double base = summarize(m).it_peak_w;
+  m.fabric.switch_power_w = 1500;
+  EXPECT_NEAR(summarize(m).it_peak_w - base, 1591 * 1500.0, 1e-6);
+}
+
+}  // namespace
+}  // namespace trainsim::platform
