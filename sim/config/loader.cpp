@@ -64,7 +64,7 @@ const std::vector<std::string> kFabricKeys = {"topology",
                                               "switch_latency",
                                               "switch_radix",
                                               "switch_power"};
-const std::vector<std::string> kStorageKeys = {"bandwidth"};
+const std::vector<std::string> kStorageKeys = {"bandwidth", "power"};
 const std::vector<std::string> kFacilityKeys = {"pue"};
 
 const std::vector<std::string> kScenarioKeys = {"name",       "platform", "gpus",   "model",      "training",
@@ -222,6 +222,7 @@ PlatformSpec parse_platform(ReadContext& ctx, const Value& root, const std::stri
 
   if (const std::optional<MapReader> s = r.map("storage", kStorageKeys)) {
     p.storage.bandwidth_bytes_per_s = s->required_quantity("bandwidth", Kind::kBandwidth, Sign::kPositive);
+    p.storage.power_w = s->quantity("power", Kind::kPower, Sign::kNonNegative).value_or(0);
   }
   if (const std::optional<MapReader> fac = r.map("facility", kFacilityKeys)) {
     p.facility.pue = fac->number("pue", kMinPue, kMaxPue).value_or(p.facility.pue);

@@ -50,6 +50,7 @@ struct FabricSpec {
 
 struct StorageSpec {
   double bandwidth_bytes_per_s = 0;  // aggregate checkpoint write bandwidth
+  double power_w = 0;                // the storage system's power; 0 = not counted in IT power
 };
 
 struct FacilitySpec {

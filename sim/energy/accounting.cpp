@@ -14,6 +14,12 @@ int64_t job_nodes(const config::ScenarioSpec& s) {
   return (s.gpus + gpn - 1) / gpn;
 }
 
+double fabric_and_storage_w(const config::ScenarioSpec& s) {
+  return static_cast<double>(platform::switch_count(s.platform, job_nodes(s))) *
+             s.platform.fabric.switch_power_w +
+         s.platform.storage.power_w;
+}
+
 double pue(const config::ScenarioSpec& s) {
   return s.energy.pue > 0 ? s.energy.pue : s.platform.facility.pue;
 }
@@ -40,9 +46,9 @@ JobEnergy job_energy(const config::ScenarioSpec& s, const StatePower& p, const j
     e.it_j += nodes * p.node_w[st] * r.state_s[st];
     e.gpu_j += gpus * p.gpu_w[st] * r.state_s[st];
   }
-  // The fabric's switches draw their power whatever the job does (when the platform gives it).
-  const double switch_w = static_cast<double>(platform::switch_count(s.platform, job_nodes(s))) *
-                          s.platform.fabric.switch_power_w;
+  // The fabric's switches and the storage system draw their power whatever the job does (when the
+  // platform gives it); the job is charged all of the storage it checkpoints to.
+  const double switch_w = fabric_and_storage_w(s);
   e.it_j += switch_w * r.wall_s;
   e.facility_j = e.it_j * pue(s);
   e.gpu_hours = gpus * r.wall_s / 3600.0;
@@ -77,8 +83,7 @@ std::vector<std::pair<double, double>> facility_series(const config::ScenarioSpe
                                                        double wall_s) {
   std::vector<std::pair<double, double>> out;
   const double k = static_cast<double>(job_nodes(s)) * pue(s);
-  const double switches_w = static_cast<double>(platform::switch_count(s.platform, job_nodes(s))) *
-                            s.platform.fabric.switch_power_w * pue(s);
+  const double switches_w = fabric_and_storage_w(s) * pue(s);
   for (const auto& ev : events) {
     const double w = k * p.node_w[static_cast<int>(ev.state)] + switches_w;
     if (!out.empty() && out.back().first == ev.time_s) {

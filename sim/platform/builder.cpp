@@ -199,7 +199,7 @@ PlatformSummary summarize(const config::PlatformSpec& spec) {
     s.it_peak_w = node_w * static_cast<double>(s.nodes);
   }
   s.switches = switch_count(spec, s.nodes);
-  s.it_peak_w += static_cast<double>(s.switches) * spec.fabric.switch_power_w;
+  s.it_peak_w += static_cast<double>(s.switches) * spec.fabric.switch_power_w + spec.storage.power_w;
   s.facility_peak_w = s.it_peak_w * spec.facility.pue;
   return s;
 }
