@@ -293,8 +293,8 @@ void Replication::job_actor() {
   // resolution of the diurnal drift); an interruption inside the stretch is placed analytically
   // in its cycle. The cost is therefore one event per stretch plus one per interruption.
   const double step0_s = step_.time_s;
-  const int64_t steps_per_cycle =
-      std::max<int64_t>(1, static_cast<int64_t>(std::llround(ck_.interval_s / step0_s)));
+  const double cycle_steps = std::min(ck_.interval_s / step0_s, static_cast<double>(total_steps_) + 1.0);
+  const int64_t steps_per_cycle = std::max<int64_t>(1, static_cast<int64_t>(std::llround(cycle_steps)));
   while (steps_ < total_steps_) {
     const double step_s = step_time_at(now() + 0.5 * kStretchS, steps_);
     const double train_s = static_cast<double>(steps_per_cycle) * step_s;
@@ -509,7 +509,9 @@ CheckpointModel checkpoint_model(const config::ScenarioSpec& s, double step_time
       c.interval_s = static_cast<double>(s.checkpoint.interval_steps) * step_time_s;
       break;
     case config::CheckpointSpec::Mode::kAuto:
-      c.interval_s = failures::daly_interval_s(c.stall_s, mtbf_s);
+      // Without failures there is nothing to checkpoint against: one cycle for the whole run.
+      c.interval_s =
+          std::isfinite(mtbf_s) && mtbf_s > 0 ? failures::daly_interval_s(c.stall_s, mtbf_s) : HUGE_VAL;
       break;
   }
   if (s.checkpoint.async)

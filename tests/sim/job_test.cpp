@@ -176,3 +176,18 @@ TEST(Job, BatchRampPhasesRunAtTheirOwnStepTime) {
 
 }  // namespace
 }  // namespace trainsim::job
+
+namespace trainsim::job {
+namespace {
+
+TEST(Job, AutoIntervalWithoutFailuresSavesNothing) {
+  Fixture f;
+  f.s.checkpoint.mode = config::CheckpointSpec::Mode::kAuto;
+  const JobResult j = simulate_job(f.s, f.step, f.view, {});
+  EXPECT_FALSE(std::isfinite(j.checkpoint.interval_s)) << "no failure model: no periodic checkpoint";
+  EXPECT_EQ(j.replications.at(0).checkpoints, 0);
+  EXPECT_EQ(j.replications.at(0).steps, 1000);
+}
+
+}  // namespace
+}  // namespace trainsim::job
