@@ -185,15 +185,12 @@ int cmd_plan_checkpoint(const std::string& path, const std::vector<std::string>&
     j["ettr_p95"] = pt.ettr_p95;
     curve.push_back(j);
   }
-  struct {
-    double stall_s;
-  } base{search.stall_s};
   nlohmann::ordered_json doc;
   doc["scenario"] = sc.name;
   doc["goal"] = "checkpoint-interval";
-  doc["checkpoint"]["save_s"] = base.stall_s;
+  doc["checkpoint"]["save_s"] = search.stall_s;
   doc["checkpoint"]["job_mtbf_s"] = mtbf_s;
-  doc["checkpoint"]["young_interval_s"] = failures::young_interval_s(base.stall_s, mtbf_s);
+  doc["checkpoint"]["young_interval_s"] = failures::young_interval_s(search.stall_s, mtbf_s);
   doc["checkpoint"]["young_daly_interval_s"] = daly_s;
   doc["checkpoint"]["optimal_interval_s"] = best_s;
   doc["checkpoint"]["optimal_ettr"] = best_ettr;
@@ -209,8 +206,8 @@ int cmd_plan_checkpoint(const std::string& path, const std::vector<std::string>&
       "scenario          %s\njob MTBF          %.2f h (failures model '%s')\nsave stall        %.1f s\n"
       "Young (1st order) %.1f min\nDaly (higher ord) %.1f min\nsimulated optimum %.1f min (ETTR %.4f, %lld "
       "replications per point)\n\n",
-      sc.name.c_str(), mtbf_s / 3600, sc.failures.model.c_str(), base.stall_s,
-      failures::young_interval_s(base.stall_s, mtbf_s) / 60, daly_s / 60, best_s / 60, best_ettr,
+      sc.name.c_str(), mtbf_s / 3600, sc.failures.model.c_str(), search.stall_s,
+      failures::young_interval_s(search.stall_s, mtbf_s) / 60, daly_s / 60, best_s / 60, best_ettr,
       static_cast<long long>(jopt.replications));
   std::cout << buf << "  interval      ETTR   (p5 - p95)\n";
   for (const auto& pt : curve) {

@@ -31,11 +31,11 @@ using Clock = std::chrono::steady_clock;
 // Where each metric is in the `trainsim step|run|energy-card --json` document, and how to print it.
 struct MetricInfo {
   const char* metric;
-  const char* command;   // the subcommand that computes it: step (one iteration), run (whole job), or
-                         // energy-card (the model-card method; its cases give args, not a scenario)
-  const char* section;   // JSON object holding the key
+  const char* command;  // the subcommand that computes it: step (one iteration), run (whole job), or
+                        // energy-card (the model-card method; its cases give args, not a scenario)
+  const char* section;  // JSON object holding the key
   const char* json_key;
-  const char* unit;      // for the text table ("" = dimensionless)
+  const char* unit;  // for the text table ("" = dimensionless)
 };
 constexpr MetricInfo kMetrics[] = {
     {"step_time_s", "step", "step", "time_s", "s"},

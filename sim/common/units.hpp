@@ -11,19 +11,20 @@
 namespace trainsim::units {
 
 enum class Kind {
-  kBytes,            // B kB KB MB GB TB PB (powers of 1000), KiB MiB GiB TiB PiB (powers of 1024)
-  kBandwidth,        // b/s kb/s Mb/s Gb/s Tb/s (bits), B/s kB/s KB/s MB/s GB/s TB/s, KiB/s.. (bytes); "bps"/"Bps" spellings too
-  kTime,             // ns us ms s min h d y (y = 365.25 d)
-  kPower,            // W kW MW GW
-  kEnergy,           // J kJ MJ GJ Wh kWh MWh GWh
-  kFlops,            // FLOP/s kFLOP/s MFLOP/s GFLOP/s TFLOP/s PFLOP/s EFLOP/s (also "TFLOPS")
+  kBytes,      // B kB KB MB GB TB PB (powers of 1000), KiB MiB GiB TiB PiB (powers of 1024)
+  kBandwidth,  // b/s kb/s Mb/s Gb/s Tb/s (bits), B/s kB/s KB/s MB/s GB/s TB/s, KiB/s.. (bytes); "bps"/"Bps"
+               // spellings too
+  kTime,       // ns us ms s min h d y (y = 365.25 d)
+  kPower,      // W kW MW GW
+  kEnergy,     // J kJ MJ GJ Wh kWh MWh GWh
+  kFlops,      // FLOP/s kFLOP/s MFLOP/s GFLOP/s TFLOP/s PFLOP/s EFLOP/s (also "TFLOPS")
   kCarbonIntensity,  // g/kWh kg/kWh t/MWh kg/MWh (CO2-equivalent mass per energy) -> kg/J
   kPrice,            // [$|USD ]number /kWh or /MWh, e.g. "0.083/kWh", "$0.083/kWh", "83 USD/MWh" -> USD/J
   kMoney,            // $25000, 25000USD, 25kUSD, 1.5MUSD -> USD
-  kCount,            // plain number, optional SI multiplier suffix k M G T P (1000s) or exponent: "15.6T", "15.6e12"
-  kRate,             // events per time: number "/" time unit, /ns /us /ms /s /min /h /d: "1.2e-4/h" -> 1/s
-  kFraction,         // plain number, or a percentage "1.5%" -> 0.015 (range checks are the caller's)
-  kMass,             // g kg t (e.g. CO2-equivalent of manufacturing a GPU) -> kg
+  kCount,     // plain number, optional SI multiplier suffix k M G T P (1000s) or exponent: "15.6T", "15.6e12"
+  kRate,      // events per time: number "/" time unit, /ns /us /ms /s /min /h /d: "1.2e-4/h" -> 1/s
+  kFraction,  // plain number, or a percentage "1.5%" -> 0.015 (range checks are the caller's)
+  kMass,      // g kg t (e.g. CO2-equivalent of manufacturing a GPU) -> kg
 };
 
 // Human name of a kind and its accepted units, for "expected ..." messages.

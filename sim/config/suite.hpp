@@ -35,7 +35,7 @@ struct ValidationCase {
   double published = 0;  // in the metric's unit
   std::string source;
   std::string note;
-  SourceLoc loc;  // the case's position in the suite file
+  SourceLoc loc;                  // the case's position in the suite file
   std::vector<std::string> args;  // instead of a scenario: the command's arguments (see above)
 };
 

@@ -52,32 +52,24 @@ struct Message {
   int64_t nodes_down = 0;  // hardware taken down by this failure
 };
 
+// What the failure injector and the maintenance actor draw from: the failure model's job-level
+// rates (or one scripted category) and the planned-maintenance process.
 struct Rates {
-  std::vector<std::string> names;
-  std::vector<config::FailureScope> scopes;
-  std::vector<double> per_s;  // job-level rate of each category
-  double total_per_s = 0;
-  double maintenance_interval_s = 0, maintenance_duration_s = 0;
+  failures::JobFailureRates failures;
+  failures::Maintenance maintenance;
 };
 
 Rates job_rates(const config::ScenarioSpec& s, const JobOptions& o) {
   Rates r;
   if (!o.scripted_failures_s.empty()) {
-    r.names.push_back("scripted");
-    r.scopes.push_back(config::FailureScope::kJob);
-    r.per_s.push_back(0);
-    return r;
+    failures::Rate scripted;
+    scripted.name = "scripted";
+    scripted.scope = config::FailureScope::kJob;
+    r.failures.rates.push_back(scripted);  // per_s 0: the injector follows the script
+  } else {
+    r.failures = failures::job_rates(s);
   }
-  const failures::JobFailureRates fr = failures::job_rates(s);
-  for (const auto& c : fr.rates) {
-    r.names.push_back(c.name);
-    r.scopes.push_back(c.scope);
-    r.per_s.push_back(c.per_s);
-  }
-  r.total_per_s = fr.total_per_s;
-  const failures::Maintenance m = failures::maintenance(s);
-  r.maintenance_interval_s = m.interval_s;
-  r.maintenance_duration_s = m.duration_s;
+  r.maintenance = failures::maintenance(s);
   return r;
 }
 
@@ -195,7 +187,7 @@ void Replication::on_interrupt(const Message& m) {
     return;
   }
   ++r_.failures;
-  const std::string& name = rates_.names[static_cast<size_t>(m.category)];
+  const std::string& name = rates_.failures.rates[static_cast<size_t>(m.category)].name;
   ++r_.failures_by_category[name];
   missing_nodes_ += m.nodes_down;
   // Repair time is the same for every node, so completion times stay sorted.
@@ -365,7 +357,7 @@ void Replication::job_actor() {
       saved_steps_ = steps_;
       ++r_.checkpoints;
       r_.lost_work_s += partial_s - static_cast<double>(static_cast<int64_t>(partial_s / step_s)) * step_s;
-      sg4::this_actor::sleep_for(rates_.maintenance_duration_s);
+      sg4::this_actor::sleep_for(rates_.maintenance.duration_s);
       r_.maintenance_s += sg4::Engine::get_clock() - tm;
       recover(true);
     } else {
@@ -396,17 +388,18 @@ void Replication::injector_actor() {
     }
     return;
   }
-  const size_t n = rates_.per_s.size();
-  if (rates_.total_per_s <= 0 || n == 0) return;
+  const std::vector<failures::Rate>& rates = rates_.failures.rates;
+  const size_t n = rates.size();
+  if (rates_.failures.total_per_s <= 0 || n == 0) return;
   // Renewal process per category: next failure time of each.
   std::vector<double> next(n);
   auto draw = [&](size_t c) {
-    const double mean = 1.0 / rates_.per_s[c];
+    const double mean = 1.0 / rates[c].per_s;
     return s_.failures.distribution == config::InterArrival::kWeibull
                ? rng_failures_.weibull(s_.failures.weibull_shape, mean)
-               : rng_failures_.exponential(rates_.per_s[c]);
+               : rng_failures_.exponential(rates[c].per_s);
   };
-  for (size_t c = 0; c < n; ++c) next[c] = rates_.per_s[c] > 0 ? draw(c) : HUGE_VAL;
+  for (size_t c = 0; c < n; ++c) next[c] = rates[c].per_s > 0 ? draw(c) : HUGE_VAL;
   const double t0 = sg4::Engine::get_clock();
   while (true) {
     const size_t c = static_cast<size_t>(std::min_element(next.begin(), next.end()) - next.begin());
@@ -416,7 +409,7 @@ void Replication::injector_actor() {
     // Blast radius on the topology.
     std::vector<sg4::Host*> down;
     const int64_t nodes = static_cast<int64_t>(view_.nodes.size());
-    switch (rates_.scopes[c]) {
+    switch (rates[c].scope) {
       case config::FailureScope::kGpu:
       case config::FailureScope::kNode:
         down.push_back(
@@ -450,9 +443,9 @@ void Replication::injector_actor() {
 }
 
 void Replication::maintenance_actor() {
-  if (!s_.failures.planned_maintenance || rates_.maintenance_interval_s <= 0) return;
+  if (!s_.failures.planned_maintenance || rates_.maintenance.interval_s <= 0) return;
   while (true) {
-    sg4::this_actor::sleep_for(rates_.maintenance_interval_s);
+    sg4::this_actor::sleep_for(rates_.maintenance.interval_s);
     auto* m = new Message{Message::Kind::kMaintenance, -1, 0};
     box_->put_init(m, 0)->detach();
   }
@@ -560,7 +553,7 @@ JobResult simulate_job(const config::ScenarioSpec& s_in, const step::StepProfile
   }
   JobResult out;
   const Rates rates = job_rates(s, options);
-  out.job_mtbf_s = rates.total_per_s > 0 ? 1.0 / rates.total_per_s : HUGE_VAL;
+  out.job_mtbf_s = rates.failures.total_per_s > 0 ? 1.0 / rates.failures.total_per_s : HUGE_VAL;
   out.checkpoint = checkpoint_model(s, step.time_s, out.job_mtbf_s);
   const double tokens_per_step = static_cast<double>(s.training.global_batch * s.model.seq_len);
   out.total_steps = static_cast<int64_t>(std::ceil(s.training.tokens / tokens_per_step));

@@ -24,7 +24,7 @@ namespace trainsim::job {
 struct JobEvent {
   double time_s = 0;   // from job start
   std::string event;   // launch_end | checkpoint | checkpoint_async_end | failure | maintenance |
-                       // detected | restarted | reloaded | repaired | spare_used | end
+                       // detected | restarted | reloaded | spare_used | end
   std::string detail;  // failure category, nodes, ...
   int64_t steps = 0;   // steps completed at that time
 };

@@ -71,7 +71,9 @@ ClusterView build_platform(const config::PlatformSpec& spec, int64_t nodes_used,
 
   const Groups g = groups_of(spec, nodes_used);
   const double sw_lat = spec.fabric.switch_latency_s;
-  // Non-blocking tiers contribute latency only: leaf, spine (and core) hops of a worst-case path.
+  // Non-blocking tiers contribute latency only. A path crosses two node links (up and down): a
+  // leaf-spine-leaf path has 3 switch hops, 1.5 per node link; with a pod tier the two pod
+  // uplinks carry one hop each, leaving the leaf and the in-pod spine, 1 per node link.
   const double node_link_lat = spec.node.nic_latency_s + sw_lat * (g.pod_tier ? 1.0 : 1.5);
 
   sg4::NetZone* root = sg4::create_star_zone("fabric");

@@ -15,9 +15,9 @@
 //     SimGrid's flow model.
 //
 //                 [core]  (StarZone "fabric": one uplink per pod, capacity / pod_oversubscription)
-//               /        \
+//               /        \   (pods)
 //        [pod000]  ...  [podNNN]   (StarZone per pod; leaf zones inside only if leaves oversubscribed)
-//        /  |  \
+//        /  |  \   (nodes)
 //   node00000 ... (host, 8 cores; loopback = NVSwitch; up/down = node NIC link)
 #pragma once
 

@@ -178,7 +178,7 @@ LayerCost layer_cost(const config::ScenarioSpec& sc, const hardware::GpuSpec& gp
   lc.fwd_s = lc.gemm_fwd_s + attn_fwd_s + ew_fwd_s + fwd_kernels * k_over;
   lc.bwd_s = lc.gemm_bwd_s + attn_bwd_s + ew_bwd_s + 2.0 * fwd_kernels * k_over;
   lc.bwd_model_flop = 2.0 * lc.fwd_model_flop;
-  lc.params += 2.0 * h / (par.sequence_parallel ? 1.0 : 1.0);  // norm weights (replicated per TP rank)
+  lc.params += 2.0 * h;  // norm weights (replicated on every TP rank)
 
   // Activations kept for backward, per micro-batch (bytes): norm inputs, QKV input, q/k/v,
   // attention output, MLP input, fc1 output, activation output (flash attention keeps no score
@@ -196,9 +196,9 @@ ChunkCost ChunkCost::scaled(int64_t n) const {
   const double k = static_cast<double>(n);
   ChunkCost c = *this;
   c.layers = layers * n;
-  for (double* v : {&c.fwd_s, &c.bwd_s, &c.fwd_model_flop, &c.bwd_model_flop, &c.recompute_flop,
-                    &c.tp_fwd_bus_bytes, &c.tp_bwd_bus_bytes, &c.cp_fwd_bus_bytes, &c.cp_bwd_bus_bytes,
-                    &c.tp_overlappable_fwd_s, &c.tp_overlappable_bwd_s, &c.params_per_gpu})
+  for (double* v :
+       {&c.fwd_s, &c.bwd_s, &c.fwd_model_flop, &c.bwd_model_flop, &c.recompute_flop, &c.tp_fwd_bus_bytes,
+        &c.tp_bwd_bus_bytes, &c.cp_fwd_bus_bytes, &c.cp_bwd_bus_bytes, &c.params_per_gpu})
     *v *= k;
   c.tp_fwd_collectives *= n;
   c.tp_bwd_collectives *= n;
@@ -252,8 +252,6 @@ Workload build_workload(const config::ScenarioSpec& sc) {
   ck.fwd_model_flop = L * lc.fwd_model_flop;
   ck.bwd_model_flop = L * lc.bwd_model_flop;
   ck.params_per_gpu = L * lc.params;
-  ck.tp_overlappable_fwd_s = L * lc.gemm_fwd_s;
-  ck.tp_overlappable_bwd_s = L * lc.gemm_bwd_s;
   if (tr.recompute == config::Recompute::kFull) {
     ck.bwd_s += ck.fwd_s;
     ck.recompute_flop = ck.fwd_model_flop;

@@ -59,9 +59,6 @@ struct ChunkCost {
   // Context-parallel K/V all-gather (fwd) and dK/dV reduce-scatter (bwd), bus bytes per GPU.
   double cp_fwd_bus_bytes = 0;
   double cp_bwd_bus_bytes = 0;
-  // GEMM time the TP collectives can hide behind when overlap is on.
-  double tp_overlappable_fwd_s = 0;
-  double tp_overlappable_bwd_s = 0;
   double params_per_gpu = 0;          // parameters held by one GPU for these layers (after TP)
   ChunkCost scaled(int64_t n) const;  // the same for n layers
 };

@@ -481,7 +481,8 @@ TEST(ShippedSuite, EveryScenarioIsValidInput) {
     if (!c.args.empty()) continue;  // no scenario: the command's arguments (energy_test checks them)
     try {
       const config::ScenarioSpec sc = config::load_scenario(c.scenario);
-      if (c.metric == "step_time_s") EXPECT_EQ(sc.name, c.id);  // generated case files are named after their id
+      if (c.metric == "step_time_s")
+        EXPECT_EQ(sc.name, c.id);  // generated case files are named after their id
     } catch (const ConfigError& e) {
       ADD_FAILURE() << e.what();
     }

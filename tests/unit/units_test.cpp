@@ -172,10 +172,9 @@ TEST(Units, UnknownUnitListsAcceptedUnits) {
 }
 
 TEST(Units, DescribeNamesEveryKind) {
-  for (Kind k :
-       {Kind::kBytes, Kind::kBandwidth, Kind::kTime, Kind::kPower, Kind::kEnergy, Kind::kFlops,
-        Kind::kCarbonIntensity, Kind::kPrice, Kind::kMoney, Kind::kCount, Kind::kRate, Kind::kFraction,
-        Kind::kMass}) {
+  for (Kind k : {Kind::kBytes, Kind::kBandwidth, Kind::kTime, Kind::kPower, Kind::kEnergy, Kind::kFlops,
+                 Kind::kCarbonIntensity, Kind::kPrice, Kind::kMoney, Kind::kCount, Kind::kRate,
+                 Kind::kFraction, Kind::kMass}) {
     EXPECT_FALSE(describe(k).empty());
     EXPECT_FALSE(accepted_units(k).empty());
   }
@@ -212,8 +211,8 @@ INSTANTIATE_TEST_SUITE_P(
         FormatRow{0.083 / 3.6e6, Kind::kPrice, 3, "0.083 USD/kWh"},
         FormatRow{25000, Kind::kMoney, 3, "25000 USD"}, FormatRow{15.6e12, Kind::kCount, 3, "15600000000000"},
         FormatRow{0, Kind::kTime, 3, "0 s"}, FormatRow{-2.5, Kind::kTime, 2, "-2.5 s"},
-        FormatRow{1.2e-4 / 3600, Kind::kRate, 3, "0.00012 /h"},
-        FormatRow{0.015, Kind::kFraction, 3, "1.5 %"}, FormatRow{150, Kind::kMass, 3, "150 kg"}));
+        FormatRow{1.2e-4 / 3600, Kind::kRate, 3, "0.00012 /h"}, FormatRow{0.015, Kind::kFraction, 3, "1.5 %"},
+        FormatRow{150, Kind::kMass, 3, "150 kg"}));
 
 TEST(Units, FormatNonFinite) {
   EXPECT_EQ(format(std::numeric_limits<double>::infinity(), Kind::kTime), "inf s");
