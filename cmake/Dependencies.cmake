@@ -6,3 +6,5 @@ find_package(yaml-cpp REQUIRED)
 find_package(spdlog REQUIRED)
 find_package(nlohmann_json REQUIRED)
 find_path(CLI11_INCLUDE_DIR CLI/CLI.hpp REQUIRED)
+# Sweep results database (embedded, no server): Debian libsqlite3-dev.
+pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)

@@ -4,7 +4,7 @@
 set -euo pipefail
 pkgs=(g++ cmake make pkg-config git
       libsimgrid-dev libyaml-cpp-dev libspdlog-dev libgtest-dev libcli11-dev nlohmann-json3-dev
-      python3 python3-matplotlib)
+      python3 python3-matplotlib libsqlite3-dev sqlite3)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -27,7 +27,9 @@
 #include "sim/report/json.hpp"
 #include "sim/report/summary.hpp"
 #include "sim/report/trace.hpp"
+#include "sim/step/profile_io.hpp"
 #include "sim/step/step.hpp"
+#include "sim/sweep/runner.hpp"
 #include "sim/workload/model.hpp"
 
 namespace trainsim::cli {
@@ -54,13 +56,20 @@ config::ScenarioSpec load_runnable(const std::string& path, const std::vector<st
   return sc;
 }
 
+struct ProfileFiles {
+  std::string out;  // step --profile-out: write the profile for other processes
+  std::string in;   // run --step-profile: use this profile instead of simulating the step
+  std::string key;  // --step-key: what the profile was simulated from (sweeps check it)
+};
+
 int cmd_step(const std::string& path, const std::vector<std::string>& sets, bool json,
-             const std::string& trace) {
+             const std::string& trace, const ProfileFiles& pf) {
   const config::ScenarioSpec sc = load_runnable(path, sets);
   step::StepOptions opt;
   opt.collect_trace = !trace.empty();
   const step::StepProfile p = step::simulate_step(sc, opt);
   if (!trace.empty()) report::write_file_atomic(trace, report::chrome_trace(p.trace, sc.name + " step"));
+  if (!pf.out.empty()) report::write_file_atomic(pf.out, step::profile_to_json(p, pf.key).dump() + "\n");
   if (json) {
     std::cout << report::step_to_json(p, sc).dump(2) << "\n";
   } else {
@@ -121,14 +130,21 @@ struct RunOptions {
   int64_t replications = 0;  // 0 = the scenario's simulation.replications
 };
 
-int cmd_run(const std::string& path, const std::vector<std::string>& sets, bool json, const RunOptions& ro) {
+int cmd_run(const std::string& path, const std::vector<std::string>& sets, bool json, const RunOptions& ro,
+            const ProfileFiles& pf) {
   const config::ScenarioSpec sc = load_runnable(path, sets);
   if (!ro.out.empty()) prepare_out_dir(ro.out, ro.force);
   const uint64_t seed = ro.seed >= 0 ? static_cast<uint64_t>(ro.seed) : sc.simulation.seed;
   step::StepOptions sopt;
   sopt.collect_trace = !ro.out.empty();
   platform::ClusterView view;
-  const step::StepProfile p = step::simulate_step(sc, sopt, &view);
+  step::StepProfile p;
+  if (pf.in.empty()) {
+    p = step::simulate_step(sc, sopt, &view);
+  } else {
+    p = step::load_profile(pf.in, pf.key);
+    view = step::build_step_platform(sc);
+  }
   job::JobOptions jopt;
   jopt.replications = ro.replications > 0 ? ro.replications : sc.simulation.replications;
   jopt.seed = seed;
@@ -140,6 +156,13 @@ int cmd_run(const std::string& path, const std::vector<std::string>& sets, bool 
   std::vector<energy::JobEnergy> energies;
   for (const auto& r : j.replications) energies.push_back(energy::job_energy(sc, power, r, tdp_w));
   const nlohmann::ordered_json doc = report::run_to_json(p, j, energies, sc, seed);
+  int64_t unfinished = 0;
+  for (const auto& r : j.replications) unfinished += r.finished ? 0 : 1;
+  if (unfinished > 0)
+    std::cerr << "warning: " << unfinished << " of " << j.replications.size()
+              << " replications did not train the whole token budget within simulation.max_wall_time ("
+              << std::to_string(j.replications.front().wall_s / 86400.0).substr(0, 6)
+              << " days): their wall time and ETTR are those at the cap (job.finished_fraction)\n";
   if (!ro.out.empty()) {
     report::write_file_atomic(ro.out + "/report.json", doc.dump(2) + "\n");
     report::write_file_atomic(ro.out + "/power.csv", report::power_csv(energy::facility_series(
@@ -293,6 +316,9 @@ int main(int argc, char** argv) {
   step->add_option("--set", sets, "override a scenario key: KEY=VALUE (repeatable)");
   step->add_flag("--json", json, "print the step.* report as one JSON document");
   step->add_option("--trace", trace, "write the step as a Chrome trace (open in Perfetto)");
+  ProfileFiles pf;
+  step->add_option("--profile-out", pf.out, "write the step profile (for run --step-profile)")->group("");
+  step->add_option("--step-key", pf.key, "identity of the step's inputs, stored in the profile")->group("");
 
   auto* check = app.add_subcommand("check", "validate a scenario or platform file (no simulation)");
   check->add_option("file", file, "scenario or platform YAML")->required();
@@ -315,6 +341,23 @@ int main(int argc, char** argv) {
   run->add_option("--replications", ro.replications,
                   "independent replications (default: simulation.replications)")
       ->check(CLI::Range(1L, 100000L));
+  run->add_option("--step-profile", pf.in, "use this step profile (step --profile-out) instead of simulating")
+      ->group("");
+  run->add_option("--step-key", pf.key, "the profile must have been written for this key")->group("");
+
+  sweep::SweepOptions so;
+  auto* sw = app.add_subcommand("sweep", "run a sweep file's points (one process each), locally or on Slurm");
+  sw->add_option("sweep", so.sweep_path, "sweep YAML (docs/sweeps.md)")->required();
+  sw->add_option("--out", so.out, "output directory: results.csv, results.sqlite, per-point records")
+      ->required();
+  sw->add_option("--jobs", so.jobs, "points simulated at a time (local backend)")->check(CLI::Range(1, 256));
+  sw->add_option("--backend", so.backend, "local, or slurm (a job array through sbatch)")
+      ->check(CLI::IsMember({"local", "slurm"}));
+  sw->add_flag("--resume", so.resume, "continue a sweep in --out: skip its finished points");
+  sw->add_flag("--force", so.force, "start over in a non-empty --out (deletes its sweep results)");
+  sw->add_option("--tasks", so.tasks, "Slurm array size (default: min(points, 32))")->check(CLI::Range(1, 10000));
+  sw->add_option("--shard", so.shard, "run as Slurm array task SHARD of SHARDS")->group("")->check(CLI::Range(0, 9999));
+  sw->add_option("--shards", so.shards, "number of Slurm array tasks")->group("")->check(CLI::Range(1, 10000));
 
   std::string goal;
   auto* plan = app.add_subcommand("plan", "capacity planning: the best checkpoint interval");
@@ -351,8 +394,14 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : 2;
   }
   try {
-    if (*step) return cmd_step(file, sets, json, trace);
-    if (*run) return cmd_run(file, sets, json, ro);
+    if (*step) return cmd_step(file, sets, json, trace, pf);
+    if (*run) return cmd_run(file, sets, json, ro, pf);
+    if (*sw) {
+      if ((so.shard >= 0) != (so.shards > 0) || (so.shard >= 0 && so.shard >= so.shards))
+        throw ConfigError(format_error("--shard", "", "give --shard I and --shards N together, 0 <= I < N"));
+      so.exe = self_exe(argv[0]);
+      return sweep::run_sweep(so);
+    }
     if (*plan) return cmd_plan_checkpoint(file, sets, json, ro.replications, ro.seed);
     if (*check) return cmd_check(file, sets);
     if (*describe) return cmd_describe(file, sets, json);

@@ -100,7 +100,7 @@ const std::vector<std::string> kFailureCategoryKeys = {"name", "scope", "rate"};
 const std::vector<std::string> kDriftKeys = {"diurnal_amplitude"};
 const std::vector<std::string> kEnergyKeys = {"pue", "carbon_intensity", "price", "embodied_carbon_per_gpu",
                                               "embodied_lifetime"};
-const std::vector<std::string> kSimulationKeys = {"seed", "replications"};
+const std::vector<std::string> kSimulationKeys = {"seed", "replications", "max_wall_time"};
 
 std::vector<std::string> concat(std::vector<std::string> a, const std::vector<std::string>& b) {
   a.insert(a.end(), b.begin(), b.end());
@@ -676,6 +676,7 @@ void parse_job_sections(const MapReader& r, ScenarioSpec& sc) {
     sc.simulation.seed =
         static_cast<uint64_t>(s->integer("seed", 0, std::numeric_limits<int64_t>::max()).value_or(1));
     sc.simulation.replications = s->integer("replications", 1, kMaxReplications).value_or(1);
+    sc.simulation.max_wall_time_s = s->quantity("max_wall_time", units::Kind::kTime, Sign::kPositive).value_or(0);
   }
 }
 

@@ -199,6 +199,9 @@ struct EnergySpec {
 struct SimulationSpec {
   uint64_t seed = 1;
   int64_t replications = 1;
+  // A replication stops (unfinished) at this wall-clock time from job start; 0 = the default,
+  // kDefaultWallCapFactor x the failure-free training time (docs/models/job.md).
+  double max_wall_time_s = 0;
 };
 
 struct ScenarioSpec {

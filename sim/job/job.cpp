@@ -31,6 +31,10 @@ constexpr double kDaySeconds = 86400.0;
 // Longest stretch of checkpoint cycles the job waits for at once: the resolution of the diurnal
 // throughput drift.
 constexpr double kStretchS = 3600.0;
+// Default cap of a replication's wall-clock time, as a multiple of its failure-free training time:
+// a run that needs more than 4x is reported as unfinished (ETTR < 0.25 at the cap) instead of
+// being simulated for years of failures (docs/models/job.md).
+constexpr double kDefaultWallCapFactor = 4.0;
 
 // Host-side copy of a GPU's checkpoint shard when saving asynchronously (the snapshot that
 // stalls training): PCIe Gen4 x16 practical rate. PyTorch async DCP measured a 0.78 s GPU stall
@@ -92,6 +96,15 @@ class Replication {
         timeline_(timeline) {
     job_nodes_ = static_cast<int64_t>(view.nodes.size());
     spares_ = s.failures.spare_nodes;
+    double failure_free_s = 0;
+    int64_t ramp_steps = 0;
+    for (const auto& ph : ramp) {
+      failure_free_s += static_cast<double>(ph.steps) * ph.step_time_s;
+      ramp_steps += ph.steps;
+    }
+    failure_free_s += static_cast<double>(std::max<int64_t>(0, total_steps - ramp_steps)) * step.time_s;
+    max_wall_s_ = s.simulation.max_wall_time_s > 0 ? s.simulation.max_wall_time_s
+                                                   : kDefaultWallCapFactor * failure_free_s;
   }
 
   ReplicationResult run(std::vector<JobEvent>* events, std::vector<PowerEvent>* power);
@@ -143,6 +156,7 @@ class Replication {
   const Rates& rates_;
   const CheckpointModel& ck_;
   int64_t total_steps_;
+  double max_wall_s_ = HUGE_VAL;  // stop here, unfinished (simulation.max_wall_time)
   const std::vector<double>& scripted_;
   const std::vector<JobOptions::Phase>& ramp_;
   failures::Rng rng_failures_, rng_nodes_;
@@ -288,6 +302,11 @@ void Replication::job_actor() {
   const double cycle_steps = std::min(ck_.interval_s / step0_s, static_cast<double>(total_steps_) + 1.0);
   const int64_t steps_per_cycle = std::max<int64_t>(1, static_cast<int64_t>(std::llround(cycle_steps)));
   while (steps_ < total_steps_) {
+    if (now() >= max_wall_s_) {  // e.g. checkpoints far apart at a high failure rate: no progress
+      r_.finished = false;
+      log("stopped", "simulation.max_wall_time");
+      break;
+    }
     const double step_s = step_time_at(now() + 0.5 * kStretchS, steps_);
     const double train_s = static_cast<double>(steps_per_cycle) * step_s;
     const double cycle_s = train_s + ck_.stall_s;

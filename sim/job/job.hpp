@@ -52,6 +52,7 @@ struct ReplicationResult {
   int64_t failures = 0;     // unexpected interruptions
   int64_t planned = 0;      // planned interruptions
   int64_t checkpoints = 0;  // completed saves
+  bool finished = true;     // false: stopped at simulation.max_wall_time before the last token
   int64_t spares_used = 0;
   std::map<std::string, int64_t> failures_by_category;
   double state_s[3] = {0, 0, 0};  // seconds in each PowerState; they add up to wall_s

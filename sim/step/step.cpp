@@ -527,4 +527,11 @@ StepProfile simulate_step(const config::ScenarioSpec& scenario, const StepOption
   return p;
 }
 
+platform::ClusterView build_step_platform(const config::ScenarioSpec& scenario) {
+  const workload::Workload w = workload::build_workload(scenario);
+  (void)platform::engine();
+  const int64_t gpn = scenario.platform.node.gpus_per_node;
+  return platform::build_platform(scenario.platform, (scenario.gpus + gpn - 1) / gpn, w.peak_flop_per_s);
+}
+
 }  // namespace trainsim::step

@@ -102,4 +102,9 @@ struct StepOptions {
 StepProfile simulate_step(const config::ScenarioSpec& scenario, const StepOptions& options = {},
                           platform::ClusterView* view = nullptr);
 
+// Builds the platform a step of `scenario` runs on without simulating the step: for the job level
+// when the step profile was simulated by another process (sweeps, `run --step-profile`).
+// REQUIRES: the process's first platform.
+platform::ClusterView build_step_platform(const config::ScenarioSpec& scenario);
+
 }  // namespace trainsim::step
