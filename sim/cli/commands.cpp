@@ -17,6 +17,7 @@
 #include "sim/common/error.hpp"
 #include "sim/common/units.hpp"
 #include "sim/config/loader.hpp"
+#include "sim/config/sweep.hpp"
 #include "sim/energy/accounting.hpp"
 #include "sim/failures/model.hpp"
 #include "sim/hardware/catalog.hpp"
@@ -79,7 +80,15 @@ int cmd_step(const std::string& path, const std::vector<std::string>& sets, bool
 }
 
 int cmd_check(const std::string& path, const std::vector<std::string>& sets) {
-  if (config::detect_kind(path) == config::FileKind::kPlatform) {
+  const config::FileKind kind = config::detect_kind(path);
+  if (kind == config::FileKind::kSweep) {
+    if (!sets.empty()) throw ConfigError(format_error("--set", "", "a sweep file takes no --set (put the keys in it)"));
+    const config::SweepSpec s = config::load_sweep(path);
+    std::cout << path << ": ok: sweep over " << s.keys.size() << " keys, " << s.points.size()
+              << " points of base scenario " << s.base << "\n";
+    return 0;
+  }
+  if (kind == config::FileKind::kPlatform) {
     const config::PlatformSpec p = config::load_platform(path, parse_overrides(sets));
     std::cout << path << ": ok: platform '" << p.name << "', " << p.gpus() << " GPUs\n";
     return 0;

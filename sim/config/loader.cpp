@@ -875,11 +875,13 @@ FileKind detect_kind(const std::string& path) {
   const Value root = load_yaml_file(path);
   if (root.find("model") != nullptr || root.find("training") != nullptr) return FileKind::kScenario;
   if (root.find("node") != nullptr) return FileKind::kPlatform;
+  if (root.find("base") != nullptr) return FileKind::kSweep;
   std::vector<std::string> keys;
   for (const Entry& e : root.entries) keys.push_back(e.key);
   throw ConfigError(format_error(
       path, "",
-      "cannot tell whether this is a platform (has 'node') or a scenario (has 'model' or 'training')"
+      "cannot tell whether this is a platform (has 'node'), a scenario (has 'model' or 'training') or a "
+      "sweep (has 'base')"
       "\nnote: top-level keys: " +
           join(keys)));
 }

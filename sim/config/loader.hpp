@@ -26,9 +26,10 @@ struct Override {
 // Parses "a.b=c" (throws ConfigError "--set: error: ..." when there is no '=' or the key is empty).
 Override parse_override(const std::string& text);
 
-enum class FileKind { kPlatform, kScenario };
+enum class FileKind { kPlatform, kScenario, kSweep };
 
-// Decides from the top-level keys (a scenario has `model` or `training`; a platform has `node`).
+// Decides from the top-level keys (a scenario has `model` or `training`; a platform has `node`;
+// a sweep has `base`).
 FileKind detect_kind(const std::string& path);
 
 PlatformSpec load_platform(const std::string& path, const std::vector<Override>& overrides = {});

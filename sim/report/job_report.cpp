@@ -108,6 +108,12 @@ nlohmann::ordered_json run_to_json(const step::StepProfile& step, const job::Job
   reps["wall_time_days_p5"] = w.p5;
   reps["wall_time_days_p50"] = w.p50;
   reps["wall_time_days_p95"] = w.p95;
+  std::vector<double> fac;
+  for (const auto& x : en) fac.push_back(x.facility_j / 3.6e9);
+  const failures::Summary f = failures::summarize(fac);
+  reps["facility_mwh_p5"] = f.p5;
+  reps["facility_mwh_p50"] = f.p50;
+  reps["facility_mwh_p95"] = f.p95;
   doc["replications"] = reps;
 
   nlohmann::ordered_json ck;

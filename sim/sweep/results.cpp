@@ -54,7 +54,7 @@ std::string cell(const nlohmann::ordered_json& v, bool* numeric) {
 
 std::vector<std::pair<std::string, nlohmann::ordered_json>> flatten(const nlohmann::ordered_json& doc) {
   std::vector<std::pair<std::string, nlohmann::ordered_json>> out;
-  flatten_into(doc, "", out);
+  if (!doc.is_null()) flatten_into(doc, "", out);
   return out;
 }
 
