@@ -320,7 +320,9 @@ int main(int argc, char** argv) {
   std::string goal;
   auto* plan = app.add_subcommand("plan", "capacity planning: the best checkpoint interval");
   plan->add_option("scenario", file, "scenario YAML")->required();
-  plan->add_option("--goal", goal, "what to plan")->required()->check(CLI::IsMember({"checkpoint-interval", "max-model", "max-tokens", "days"}));
+  plan->add_option("--goal", goal, "what to plan")
+      ->required()
+      ->check(CLI::IsMember({"checkpoint-interval", "max-model", "max-tokens", "days"}));
   plan->add_option("--set", sets, "override a scenario key: KEY=VALUE (repeatable)");
   plan->add_flag("--json", json, "print as one JSON document");
   plan->add_option("--seed", ro.seed, "seed of the replications")->check(CLI::Range(0L, 1L << 62));

@@ -52,7 +52,8 @@ int cmd_plan_model(const std::string& goal, const std::string& path, const std::
   for (const auto& s : sets) overrides.push_back(config::parse_override(s));
   config::ScenarioSpec sc = config::load_scenario(path, overrides);
   if (goal != "days" && !(days > 0)) {
-    throw ConfigError(format_error("--days", "", "plan --goal " + goal + " needs --days D > 0 (the time budget)"));
+    throw ConfigError(
+        format_error("--days", "", "plan --goal " + goal + " needs --days D > 0 (the time budget)"));
   }
   const bool ramp_dropped = !sc.training.batch_ramp.empty();
   sc.training.batch_ramp.clear();
@@ -75,7 +76,8 @@ int cmd_plan_model(const std::string& goal, const std::string& path, const std::
 
   const double gpus = static_cast<double>(p.gpus);
   const double effective = gpus * p.peak_flop_per_s * p.mfu * ettr;  // useful model FLOP/s over the run
-  const double tokens_per_step = static_cast<double>(sc.training.global_batch) * static_cast<double>(sc.model.seq_len);
+  const double tokens_per_step =
+      static_cast<double>(sc.training.global_batch) * static_cast<double>(sc.model.seq_len);
   const double flop_per_token = p.model_flop / tokens_per_step;  // the simulated model, attention included
   const double params = workload::parameter_count(sc.model);
 
@@ -138,7 +140,8 @@ int cmd_plan_model(const std::string& goal, const std::string& path, const std::
   }
   doc["result"] = res;
   std::vector<std::string> assumptions = kAssumptions;
-  if (ramp_dropped) assumptions.emplace_back("this scenario's batch ramp was replaced by its final global batch");
+  if (ramp_dropped)
+    assumptions.emplace_back("this scenario's batch ramp was replaced by its final global batch");
   doc["assumptions"] = assumptions;
 
   if (json) {

@@ -16,10 +16,10 @@ bool is_plan_model_goal(const std::string& goal);
 // Closed-form part of the plan, exposed for tests. Compute budget C = gpus x peak x MFU x ETTR x
 // days; dense-transformer training FLOPs ~ 6 N D (Kaplan et al. 2020, Hoffmann et al. 2022).
 struct ModelBudget {
-  double compute_flop = 0;          // C: useful model FLOPs the cluster delivers in the budget
-  double params_fixed_tokens = 0;   // N = C / (6 D) for the scenario's D
-  double params_chinchilla = 0;     // N = sqrt(C / 120): C = 6 N D with D = 20 N
-  double tokens_chinchilla = 0;     // 20 N
+  double compute_flop = 0;         // C: useful model FLOPs the cluster delivers in the budget
+  double params_fixed_tokens = 0;  // N = C / (6 D) for the scenario's D
+  double params_chinchilla = 0;    // N = sqrt(C / 120): C = 6 N D with D = 20 N
+  double tokens_chinchilla = 0;    // 20 N
 };
 // REQUIRES: effective_flop_per_s > 0, days > 0, tokens > 0.
 ModelBudget model_budget(double effective_flop_per_s, double days, double tokens);

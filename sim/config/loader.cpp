@@ -68,9 +68,9 @@ const std::vector<std::string> kFabricKeys = {"topology",
 const std::vector<std::string> kStorageKeys = {"bandwidth", "power"};
 const std::vector<std::string> kFacilityKeys = {"pue"};
 
-const std::vector<std::string> kScenarioKeys = {"name",       "platform", "gpus",   "model",      "training",
-                                                "checkpoint", "failures", "energy", "simulation", "drift",
-                                                "cost"};
+const std::vector<std::string> kScenarioKeys = {"name",       "platform",   "gpus",     "model",
+                                                "training",   "checkpoint", "failures", "energy",
+                                                "simulation", "drift",      "cost"};
 const std::vector<std::string> kPlatformRefKeys = {"file",   "name",    "nodes",   "node",
                                                    "fabric", "storage", "facility"};
 const std::vector<std::string> kModelDimKeys = {"layers",          "hidden", "ffn_hidden", "heads",

@@ -13,7 +13,8 @@ double useful_flop(const step::StepProfile& step, const job::JobResult& job, con
   return step.model_flop / tokens_per_step * s.training.tokens;
 }
 
-Efficiency efficiency(const step::StepProfile& step, const job::JobResult& job, const config::ScenarioSpec& s) {
+Efficiency efficiency(const step::StepProfile& step, const job::JobResult& job,
+                      const config::ScenarioSpec& s) {
   Efficiency e;
   const double pue = s.energy.pue > 0 ? s.energy.pue : s.platform.facility.pue;
   const double gpus = static_cast<double>(step.gpus);
@@ -47,8 +48,8 @@ Cost total_cost(const config::ScenarioSpec& s, double wall_s, double electricity
     // Straight-line depreciation of everything the job holds, for as long as it holds it: the GPUs
     // (with their servers) and, through datacenter_share, the rest of the cluster they need
     // (Epoch AI's training-cost method: hardware / (1 - 0.19) for the cluster interconnect).
-    const double hardware_usd = static_cast<double>(allocated_gpus(s)) * s.cost.gpu_price_usd /
-                                (1.0 - s.cost.datacenter_share);
+    const double hardware_usd =
+        static_cast<double>(allocated_gpus(s)) * s.cost.gpu_price_usd / (1.0 - s.cost.datacenter_share);
     c.capex_usd = hardware_usd * wall_s / s.cost.depreciation_s;
   }
   c.total_usd = c.capex_usd + c.electricity_usd;

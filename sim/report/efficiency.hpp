@@ -39,7 +39,8 @@ int64_t allocated_gpus(const config::ScenarioSpec& s);
 double useful_flop(const step::StepProfile& step, const job::JobResult& job, const config::ScenarioSpec& s);
 
 // REQUIRES: step.time_s > 0, step.gpu_busy_fraction > 0, at least one replication.
-Efficiency efficiency(const step::StepProfile& step, const job::JobResult& job, const config::ScenarioSpec& s);
+Efficiency efficiency(const step::StepProfile& step, const job::JobResult& job,
+                      const config::ScenarioSpec& s);
 
 struct Cost {
   bool has_capex = false;  // cost.gpu_price given

@@ -213,16 +213,17 @@ std::string run_summary(const step::StepProfile& step, const job::JobResult& j,
   factor("scaling      compute time / step time", "scaling");
   factor("ETTR         productive / wall time", "ettr");
   factor("utilisation  job GPUs / allocated GPUs", "utilisation");
-  line("  %-48s %7.3f  (direct: useful FLOPs / (peak x %lld GPUs x wall x PUE) = %.3f)\n",
-       "product", ef["product"].get<double>(), static_cast<long long>(ef["allocated_gpus"].get<int64_t>()),
+  line("  %-48s %7.3f  (direct: useful FLOPs / (peak x %lld GPUs x wall x PUE) = %.3f)\n", "product",
+       ef["product"].get<double>(), static_cast<long long>(ef["allocated_gpus"].get<int64_t>()),
        ef["end_to_end"].get<double>());
 
   const auto& c = d["cost"];
   if (c["capex_included"].get<bool>()) {
-    line("\ncost            %.4g USD total = %.4g capex (amortised) + %.4g electricity (%.1f %%); "
-         "%.4g USD per trillion tokens\n",
-         c["total_usd"].get<double>(), c["capex_usd"].get<double>(), c["electricity_usd"].get<double>(),
-         100 * c["electricity_share"].get<double>(), c["usd_per_trillion_tokens"].get<double>());
+    line(
+        "\ncost            %.4g USD total = %.4g capex (amortised) + %.4g electricity (%.1f %%); "
+        "%.4g USD per trillion tokens\n",
+        c["total_usd"].get<double>(), c["capex_usd"].get<double>(), c["electricity_usd"].get<double>(),
+        100 * c["electricity_share"].get<double>(), c["usd_per_trillion_tokens"].get<double>());
   } else {
     line("\ncost            %.4g USD of electricity (no cost.gpu_price: capex not counted)\n",
          c["total_usd"].get<double>());
