@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "sim/config/loader.hpp"
 #include "tests/test_scenarios.hpp"
 
 namespace trainsim::report {
@@ -88,6 +89,28 @@ TEST(Cost, WithoutAGpuPriceOnlyElectricityIsCounted) {
   EXPECT_DOUBLE_EQ(c.capex_usd, 0);
   EXPECT_DOUBLE_EQ(c.total_usd, 5000.0);
   EXPECT_DOUBLE_EQ(c.electricity_share, 1.0);
+}
+
+TEST(CostKeys, ShippedScenarioReadsPriceShareAndLifeInSi) {
+  const config::ScenarioSpec sc = config::load_scenario(TRAINSIM_TEST_DIR "/../scenarios/llama3-405b.yaml");
+  EXPECT_DOUBLE_EQ(sc.cost.gpu_price_usd, 33750);
+  EXPECT_DOUBLE_EQ(sc.cost.datacenter_share, 0.19);
+  EXPECT_DOUBLE_EQ(sc.cost.depreciation_s, 4 * 365.25 * 86400);
+  // Overrides go through the same units: 25kUSD, 20 %, 5 years.
+  const config::ScenarioSpec o = config::load_scenario(
+      TRAINSIM_TEST_DIR "/../scenarios/llama3-405b.yaml",
+      {config::parse_override("cost.gpu_price=25kUSD"), config::parse_override("cost.datacenter_share=20%"),
+       config::parse_override("cost.depreciation=5y")});
+  EXPECT_DOUBLE_EQ(o.cost.gpu_price_usd, 25000);
+  EXPECT_DOUBLE_EQ(o.cost.datacenter_share, 0.2);
+  EXPECT_DOUBLE_EQ(o.cost.depreciation_s, 5 * 365.25 * 86400);
+}
+
+TEST(CostKeys, AbsentSectionMeansNoCapex) {
+  const config::ScenarioSpec sc =
+      config::load_scenario(TRAINSIM_TEST_DIR "/../scenarios/gpt3-175b-a100.yaml");
+  EXPECT_DOUBLE_EQ(sc.cost.gpu_price_usd, 0);
+  EXPECT_FALSE(total_cost(sc, 86400, 1.0).has_capex);
 }
 
 }  // namespace
