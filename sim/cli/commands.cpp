@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "sim/cli/energy_card.hpp"
+#include "sim/cli/plan_model.hpp"
 #include "sim/cli/validate.hpp"
 #include "sim/common/error.hpp"
 #include "sim/common/units.hpp"
@@ -371,12 +372,17 @@ int main(int argc, char** argv) {
   std::string goal;
   auto* plan = app.add_subcommand("plan", "capacity planning: the best checkpoint interval");
   plan->add_option("scenario", file, "scenario YAML")->required();
-  plan->add_option("--goal", goal, "what to plan")->required()->check(CLI::IsMember({"checkpoint-interval"}));
+  plan->add_option("--goal", goal, "what to plan")
+      ->required()
+      ->check(CLI::IsMember({"checkpoint-interval", "max-model", "max-tokens", "days"}));
   plan->add_option("--set", sets, "override a scenario key: KEY=VALUE (repeatable)");
   plan->add_flag("--json", json, "print as one JSON document");
   plan->add_option("--seed", ro.seed, "seed of the replications")->check(CLI::Range(0L, 1L << 62));
   plan->add_option("--replications", ro.replications, "replications per interval")
       ->check(CLI::Range(1L, 100000L));
+  double plan_days = 0;
+  plan->add_option("--days", plan_days, "time budget of --goal max-model|max-tokens, days")
+      ->check(CLI::Range(1e-6, 1e6));
 
   std::vector<std::string> card_hours, card_tdp;
   std::string card_ci, card_pue;
@@ -411,6 +417,8 @@ int main(int argc, char** argv) {
       so.exe = self_exe(argv[0]);
       return sweep::run_sweep(so);
     }
+    if (*plan && is_plan_model_goal(goal))
+      return cmd_plan_model(goal, file, sets, plan_days, json, ro.replications, ro.seed);
     if (*plan) return cmd_plan_checkpoint(file, sets, json, ro.replications, ro.seed);
     if (*check) return cmd_check(file, sets);
     if (*describe) return cmd_describe(file, sets, json);

@@ -24,7 +24,8 @@
 //             preset or an interval), maintenance_interval / _duration = the preset's;
 //             drift.diurnal_amplitude = 0; energy.pue = the platform's, carbon_intensity = price = 0,
 //             embodied_carbon_per_gpu = 0 (not counted; embodied_lifetime then required);
-//             simulation.seed = 1, replications = 1.
+//             simulation.seed = 1, replications = 1; cost absent = no capex (gpu_price has no default;
+//             depreciation is then required; datacenter_share = 0).
 #include "sim/config/loader.hpp"
 
 #include <algorithm>
@@ -67,8 +68,9 @@ const std::vector<std::string> kFabricKeys = {"topology",
 const std::vector<std::string> kStorageKeys = {"bandwidth", "power"};
 const std::vector<std::string> kFacilityKeys = {"pue"};
 
-const std::vector<std::string> kScenarioKeys = {"name",       "platform", "gpus",   "model",      "training",
-                                                "checkpoint", "failures", "energy", "simulation", "drift"};
+const std::vector<std::string> kScenarioKeys = {"name",       "platform",   "gpus",     "model",
+                                                "training",   "checkpoint", "failures", "energy",
+                                                "simulation", "drift",      "cost"};
 const std::vector<std::string> kPlatformRefKeys = {"file",   "name",    "nodes",   "node",
                                                    "fabric", "storage", "facility"};
 const std::vector<std::string> kModelDimKeys = {"layers",          "hidden", "ffn_hidden", "heads",
@@ -101,6 +103,7 @@ const std::vector<std::string> kDriftKeys = {"diurnal_amplitude"};
 const std::vector<std::string> kEnergyKeys = {"pue", "carbon_intensity", "price", "embodied_carbon_per_gpu",
                                               "embodied_lifetime"};
 const std::vector<std::string> kSimulationKeys = {"seed", "replications", "max_wall_time"};
+const std::vector<std::string> kCostKeys = {"gpu_price", "datacenter_share", "depreciation"};
 
 std::vector<std::string> concat(std::vector<std::string> a, const std::vector<std::string>& b) {
   a.insert(a.end(), b.begin(), b.end());
@@ -123,6 +126,7 @@ constexpr double kMaxDropout = 0.9;
 constexpr double kMinWeibullShape = 0.1;  // below: a heavier tail than any published fit (LANL ~0.7-0.8)
 constexpr double kMaxWeibullShape = 5.0;  // above: nearly periodic failures, not a failure process
 constexpr double kMaxDiurnalAmplitude = 0.5;
+constexpr double kMaxDatacenterShare = 0.95;  // the GPUs are at least 5 % of the capex
 // Failure models with a planned-maintenance preset (failures/model.cpp, preset_maintenance()).
 const std::vector<std::string> kMaintenancePresets = {"llama3"};
 
@@ -632,6 +636,23 @@ void parse_energy(const MapReader& e, EnergySpec& en) {
   }
 }
 
+// cost.*: capex of the hardware the job holds (docs/models/efficiency.md). Every key is optional, but
+// a price needs a service life to be amortised over, and the other two keys need a price.
+void parse_cost(const MapReader& c, CostSpec& cost) {
+  cost.gpu_price_usd = c.quantity("gpu_price", Kind::kMoney, Sign::kPositive).value_or(0);
+  cost.datacenter_share = fraction(c, "datacenter_share", kMaxDatacenterShare).value_or(0);
+  cost.depreciation_s = c.quantity("depreciation", Kind::kTime, Sign::kPositive).value_or(0);
+  if (c.has("gpu_price") && !c.has("depreciation")) {
+    c.fail("gpu_price",
+           "needs cost.depreciation: the service life over which the hardware is amortised (e.g. 4y)");
+  }
+  for (const char* key : {"datacenter_share", "depreciation"}) {
+    if (c.has(key) && !c.has("gpu_price")) {
+      c.fail(key, std::string(key) + " applies only with cost.gpu_price (the capex it scales or amortises)");
+    }
+  }
+}
+
 void parse_job_sections(const MapReader& r, ScenarioSpec& sc) {
   if (const std::optional<MapReader> c = r.map("checkpoint", kCheckpointKeys)) {
     CheckpointSpec& ck = sc.checkpoint;
@@ -671,6 +692,8 @@ void parse_job_sections(const MapReader& r, ScenarioSpec& sc) {
   }
 
   if (const std::optional<MapReader> e = r.map("energy", kEnergyKeys)) parse_energy(*e, sc.energy);
+
+  if (const std::optional<MapReader> c = r.map("cost", kCostKeys)) parse_cost(*c, sc.cost);
 
   if (const std::optional<MapReader> s = r.map("simulation", kSimulationKeys)) {
     sc.simulation.seed =

@@ -196,6 +196,15 @@ struct EnergySpec {
   HourlyProfile pue_profile;               // if set: pue = its mean over one period
 };
 
+// Capital cost of the hardware the job holds (docs/models/efficiency.md, "Cost"). Optional: without
+// gpu_price the report has no cost.capex_usd and cost.total_usd is the electricity alone.
+struct CostSpec {
+  double gpu_price_usd = 0;     // purchase price of one GPU with its share of the server; 0 = not given
+  double datacenter_share = 0;  // fraction of the whole capex that is the rest of the cluster: fabric,
+                                // storage, facility (Epoch AI: 0.19 for the cluster interconnect)
+  double depreciation_s = 0;    // straight-line service life of the hardware; > 0 whenever gpu_price is
+};
+
 struct SimulationSpec {
   uint64_t seed = 1;
   int64_t replications = 1;
@@ -216,6 +225,7 @@ struct ScenarioSpec {
   EnergySpec energy;
   SimulationSpec simulation;
   DriftSpec drift;
+  CostSpec cost;
 };
 
 }  // namespace trainsim::config

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "sim/failures/model.hpp"
+#include "sim/report/efficiency.hpp"
 #include "sim/report/json.hpp"
 
 namespace trainsim::report {
@@ -125,6 +126,31 @@ nlohmann::ordered_json run_to_json(const step::StepProfile& step, const job::Job
   ck["reload_s"] = j.checkpoint.reload_s;
   ck["interval_s"] = j.checkpoint.interval_s;
   doc["checkpoint"] = ck;
+
+  // efficiency.*: the five factors of effective compute utilisation (docs/models/efficiency.md).
+  const Efficiency ef = efficiency(step, j, sc);
+  nlohmann::ordered_json eff;
+  eff["energy"] = ef.energy;
+  eff["kernel"] = ef.kernel;
+  eff["scaling"] = ef.scaling;
+  eff["ettr"] = ef.ettr;
+  eff["utilisation"] = ef.utilisation;
+  eff["product"] = ef.product;
+  eff["end_to_end"] = ef.end_to_end;
+  eff["allocated_gpus"] = ef.allocated_gpus;
+  eff["useful_flop"] = ef.useful_flop;
+  doc["efficiency"] = eff;
+
+  // cost.*: capex amortised over the wall time (when cost.gpu_price is given) + electricity.
+  const Cost c = total_cost(sc, mean(wall) * kDay, energy["cost_usd"].get<double>());
+  nlohmann::ordered_json cost;
+  cost["capex_included"] = c.has_capex;
+  if (c.has_capex) cost["capex_usd"] = c.capex_usd;
+  cost["electricity_usd"] = c.electricity_usd;
+  cost["total_usd"] = c.total_usd;
+  cost["electricity_share"] = c.electricity_share;
+  cost["usd_per_trillion_tokens"] = c.usd_per_trillion_tokens;
+  doc["cost"] = cost;
   return doc;
 }
 
@@ -182,6 +208,34 @@ std::string run_summary(const step::StepProfile& step, const job::JobResult& j,
        e["avg_gpu_power_w"].get<double>());
   line("carbon, cost    %.0f t CO2e, %.3g USD of electricity; %.0f MWh lost to failures\n",
        e["co2_t"].get<double>(), e["cost_usd"].get<double>(), e["lost_mwh"].get<double>());
+
+  const auto& ef = d["efficiency"];
+  line("\nefficiency      %-34s %7s %9s\n", "factor (docs/models/efficiency.md)", "value", "running");
+  double running = 1;
+  auto factor = [&](const char* name, const char* key) {
+    running *= ef[key].get<double>();
+    line("  %-48s %7.3f %9.3f\n", name, ef[key].get<double>(), running);
+  };
+  factor("energy       1 / PUE", "energy");
+  factor("kernel       model FLOP/s / peak while computing", "kernel");
+  factor("scaling      compute time / step time", "scaling");
+  factor("ETTR         productive / wall time", "ettr");
+  factor("utilisation  job GPUs / allocated GPUs", "utilisation");
+  line("  %-48s %7.3f  (direct: useful FLOPs / (peak x %lld GPUs x wall x PUE) = %.3f)\n", "product",
+       ef["product"].get<double>(), static_cast<long long>(ef["allocated_gpus"].get<int64_t>()),
+       ef["end_to_end"].get<double>());
+
+  const auto& c = d["cost"];
+  if (c["capex_included"].get<bool>()) {
+    line(
+        "\ncost            %.4g USD total = %.4g capex (amortised) + %.4g electricity (%.1f %%); "
+        "%.4g USD per trillion tokens\n",
+        c["total_usd"].get<double>(), c["capex_usd"].get<double>(), c["electricity_usd"].get<double>(),
+        100 * c["electricity_share"].get<double>(), c["usd_per_trillion_tokens"].get<double>());
+  } else {
+    line("\ncost            %.4g USD of electricity (no cost.gpu_price: capex not counted)\n",
+         c["total_usd"].get<double>());
+  }
   return o.str();
 }
 
