@@ -22,9 +22,12 @@
 #include "sim/hardware/catalog.hpp"
 #include "sim/job/job.hpp"
 #include "sim/platform/builder.hpp"
+#include "sim/report/html_report.hpp"
 #include "sim/report/io.hpp"
 #include "sim/report/job_report.hpp"
+#include "sim/report/job_timeline.hpp"
 #include "sim/report/json.hpp"
+#include "sim/report/plots.hpp"
 #include "sim/report/summary.hpp"
 #include "sim/report/trace.hpp"
 #include "sim/step/step.hpp"
@@ -114,6 +117,38 @@ void add_ramp(const config::ScenarioSpec& sc, platform::ClusterView* view, job::
       std::ceil((sc.training.tokens - ramp_tokens) / (static_cast<double>(sc.training.global_batch) * seq)));
 }
 
+// "\r[########            ] 12/30 replications" on stderr, erased after the last one. Only on a
+// terminal: logs, pipes and CI keep clean stderr.
+void progress_bar(int64_t done, int64_t total) {
+  constexpr int kWidth = 30;
+  const int filled = total > 0 ? static_cast<int>(kWidth * done / total) : kWidth;
+  std::fprintf(stderr, "\r[%s%s] %lld/%lld replications", std::string(filled, '#').c_str(),
+               std::string(kWidth - filled, ' ').c_str(), static_cast<long long>(done),
+               static_cast<long long>(total));
+  if (done >= total) std::fprintf(stderr, "\r%*s\r", kWidth + 40, "");
+  std::fflush(stderr);
+}
+
+// The files of `run --out DIR` beyond report.json: CSVs, traces, plots and report.html.
+void write_run_files(const std::string& dir, const nlohmann::ordered_json& doc,
+                     const config::ScenarioSpec& sc, const step::StepProfile& p, const job::JobResult& j,
+                     const std::vector<std::pair<double, double>>& power_w) {
+  report::write_file_atomic(dir + "/power.csv", report::power_csv(power_w));
+  report::write_file_atomic(dir + "/timeline.csv", report::timeline_csv(j.timeline));
+  report::write_file_atomic(dir + "/trace.json", report::chrome_trace(p.trace, sc.name + " step"));
+  const report::JobTimeline tl = report::job_timeline(j);
+  report::write_file_atomic(dir + "/job_trace.json", report::chrome_trace(report::job_trace_events(tl),
+                                                                          sc.name + " job (replication 0)"));
+  report::HtmlPlots plots;
+  plots.timeline_svg = report::timeline_svg(tl, sc.name + ": job timeline (replication 0)");
+  plots.power_svg = report::power_svg(power_w, sc.name + ": facility power (replication 0)");
+  plots.step_svg = report::step_svg(p, sc.name + ": one step per pipeline stage");
+  report::write_file_atomic(dir + "/timeline.svg", plots.timeline_svg);
+  report::write_file_atomic(dir + "/power.svg", plots.power_svg);
+  report::write_file_atomic(dir + "/step.svg", plots.step_svg);
+  report::write_file_atomic(dir + "/report.html", report::html_report(doc, sc, plots));
+}
+
 struct RunOptions {
   std::string out;
   bool force = false;
@@ -133,6 +168,7 @@ int cmd_run(const std::string& path, const std::vector<std::string>& sets, bool 
   jopt.replications = ro.replications > 0 ? ro.replications : sc.simulation.replications;
   jopt.seed = seed;
   jopt.timeline = !ro.out.empty();
+  if (isatty(STDERR_FILENO)) jopt.progress = progress_bar;
   add_ramp(sc, &view, &jopt);
   const job::JobResult j = job::simulate_job(sc, p, view, jopt);
   const energy::StatePower power = energy::state_power(sc.platform, p);
@@ -142,17 +178,17 @@ int cmd_run(const std::string& path, const std::vector<std::string>& sets, bool 
   const nlohmann::ordered_json doc = report::run_to_json(p, j, energies, sc, seed);
   if (!ro.out.empty()) {
     report::write_file_atomic(ro.out + "/report.json", doc.dump(2) + "\n");
-    report::write_file_atomic(ro.out + "/power.csv", report::power_csv(energy::facility_series(
-                                                         sc, power, j.power, j.replications.at(0).wall_s)));
-    report::write_file_atomic(ro.out + "/timeline.csv", report::timeline_csv(j.timeline));
-    report::write_file_atomic(ro.out + "/trace.json", report::chrome_trace(p.trace, sc.name + " step"));
+    write_run_files(ro.out, doc, sc, p, j,
+                    energy::facility_series(sc, power, j.power, j.replications.at(0).wall_s));
   }
   if (json) {
     std::cout << doc.dump(2) << "\n";
   } else {
     std::cout << report::run_summary(p, j, energies, sc);
     if (!ro.out.empty())
-      std::cout << "\nwrote " << ro.out << "/report.json, timeline.csv, power.csv, trace.json\n";
+      std::cout << "\nwrote " << ro.out
+                << "/report.html, report.json, timeline.csv, power.csv, trace.json, job_trace.json, "
+                   "timeline.svg, power.svg, step.svg\n";
   }
   return 0;
 }
@@ -308,7 +344,8 @@ int main(int argc, char** argv) {
   run->add_option("scenario", file, "scenario YAML")->required();
   run->add_option("--set", sets, "override a scenario key: KEY=VALUE (repeatable)");
   run->add_flag("--json", json, "print the report as one JSON document");
-  run->add_option("--out", ro.out, "write report.json, timeline.csv and trace.json into this directory");
+  run->add_option("--out", ro.out,
+                  "write report.html, report.json, CSVs, traces and plots into this directory");
   run->add_flag("--force", ro.force, "allow --out into a non-empty directory");
   run->add_option("--seed", ro.seed, "seed of the replications (default: simulation.seed)")
       ->check(CLI::Range(0L, 1L << 62));
