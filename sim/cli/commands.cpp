@@ -315,6 +315,19 @@ int cmd_describe(const std::string& path, const std::vector<std::string>& sets, 
   return 0;
 }
 
+// `trainsim keys --json`: the input keys of every file kind (config::input_keys), for
+// scripts/gen_reference.py and the test that every key is documented.
+int cmd_keys(bool json) {
+  nlohmann::ordered_json doc = nlohmann::ordered_json::object();
+  for (const config::InputKey& k : config::input_keys()) doc[k.file].push_back(k.key);
+  if (json) {
+    std::cout << doc.dump(2) << "\n";
+  } else {
+    for (const config::InputKey& k : config::input_keys()) std::cout << k.file << "  " << k.key << "\n";
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -381,6 +394,11 @@ int main(int argc, char** argv) {
   validate->add_option("--jobs", jobs, "cases simulated in parallel (one process each)")
       ->check(CLI::Range(1, 64));
 
+  // Diagnostic, hidden from --help (empty group): what docs/reference/input-keys.md is checked against.
+  auto* keys = app.add_subcommand("keys", "list every input key the loader accepts");
+  keys->group("");
+  keys->add_flag("--json", json, "print as one JSON document");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -394,6 +412,7 @@ int main(int argc, char** argv) {
     if (*check) return cmd_check(file, sets);
     if (*describe) return cmd_describe(file, sets, json);
     if (*card) return cmd_energy_card(card_hours, card_tdp, card_ci, card_pue, json);
+    if (*keys) return cmd_keys(json);
     if (*validate) return run_validate(suite, json, self_exe(argv[0]), jobs);
   } catch (const ConfigError& e) {
     std::cerr << e.what() << "\n";
