@@ -100,7 +100,9 @@ std::string timeline_svg(const JobTimeline& tl, const std::string& title) {
     svg::Frame fx = f;
     fx.height = rows * pitch;
     svg::axes(c, fx, xt, {}, "hour of the day (h)", "");
-    c.text(left - 40, top + rows * pitch / 2, "day since job start (d)", "middle", 12, -90);
+    // The rotated title needs ~150 px; a short run gets a short one.
+    c.text(left - 40, top + rows * pitch / 2, rows * pitch >= 160 ? "day since job start (d)" : "day (d)",
+           "middle", 12, -90);
   } else {
     svg::axes(c, f, svg::nice_ticks(0, wall / kHour, 10), {}, "time since job start (h)", "");
   }
