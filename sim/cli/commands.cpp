@@ -24,9 +24,12 @@
 #include "sim/hardware/catalog.hpp"
 #include "sim/job/job.hpp"
 #include "sim/platform/builder.hpp"
+#include "sim/report/html_report.hpp"
 #include "sim/report/io.hpp"
 #include "sim/report/job_report.hpp"
+#include "sim/report/job_timeline.hpp"
 #include "sim/report/json.hpp"
+#include "sim/report/plots.hpp"
 #include "sim/report/summary.hpp"
 #include "sim/report/trace.hpp"
 #include "sim/step/profile_io.hpp"
@@ -133,6 +136,38 @@ void add_ramp(const config::ScenarioSpec& sc, platform::ClusterView* view, job::
       std::ceil((sc.training.tokens - ramp_tokens) / (static_cast<double>(sc.training.global_batch) * seq)));
 }
 
+// "\r[########            ] 12/30 replications" on stderr, erased after the last one. Only on a
+// terminal: logs, pipes and CI keep clean stderr.
+void progress_bar(int64_t done, int64_t total) {
+  constexpr int kWidth = 30;
+  const int filled = total > 0 ? static_cast<int>(kWidth * done / total) : kWidth;
+  std::fprintf(stderr, "\r[%s%s] %lld/%lld replications", std::string(filled, '#').c_str(),
+               std::string(kWidth - filled, ' ').c_str(), static_cast<long long>(done),
+               static_cast<long long>(total));
+  if (done >= total) std::fprintf(stderr, "\r%*s\r", kWidth + 40, "");
+  std::fflush(stderr);
+}
+
+// The files of `run --out DIR` beyond report.json: CSVs, traces, plots and report.html.
+void write_run_files(const std::string& dir, const nlohmann::ordered_json& doc,
+                     const config::ScenarioSpec& sc, const step::StepProfile& p, const job::JobResult& j,
+                     const std::vector<std::pair<double, double>>& power_w) {
+  report::write_file_atomic(dir + "/power.csv", report::power_csv(power_w));
+  report::write_file_atomic(dir + "/timeline.csv", report::timeline_csv(j.timeline));
+  report::write_file_atomic(dir + "/trace.json", report::chrome_trace(p.trace, sc.name + " step"));
+  const report::JobTimeline tl = report::job_timeline(j);
+  report::write_file_atomic(dir + "/job_trace.json", report::chrome_trace(report::job_trace_events(tl),
+                                                                          sc.name + " job (replication 0)"));
+  report::HtmlPlots plots;
+  plots.timeline_svg = report::timeline_svg(tl, sc.name + ": job timeline (replication 0)");
+  plots.power_svg = report::power_svg(power_w, sc.name + ": facility power (replication 0)");
+  plots.step_svg = report::step_svg(p, sc.name + ": one step per pipeline stage");
+  report::write_file_atomic(dir + "/timeline.svg", plots.timeline_svg);
+  report::write_file_atomic(dir + "/power.svg", plots.power_svg);
+  report::write_file_atomic(dir + "/step.svg", plots.step_svg);
+  report::write_file_atomic(dir + "/report.html", report::html_report(doc, sc, plots));
+}
+
 struct RunOptions {
   std::string out;
   bool force = false;
@@ -159,6 +194,7 @@ int cmd_run(const std::string& path, const std::vector<std::string>& sets, bool 
   jopt.replications = ro.replications > 0 ? ro.replications : sc.simulation.replications;
   jopt.seed = seed;
   jopt.timeline = !ro.out.empty();
+  if (isatty(STDERR_FILENO)) jopt.progress = progress_bar;
   add_ramp(sc, &view, &jopt);
   const job::JobResult j = job::simulate_job(sc, p, view, jopt);
   const energy::StatePower power = energy::state_power(sc.platform, p);
@@ -175,17 +211,17 @@ int cmd_run(const std::string& path, const std::vector<std::string>& sets, bool 
               << " days): their wall time and ETTR are those at the cap (job.finished_fraction)\n";
   if (!ro.out.empty()) {
     report::write_file_atomic(ro.out + "/report.json", doc.dump(2) + "\n");
-    report::write_file_atomic(ro.out + "/power.csv", report::power_csv(energy::facility_series(
-                                                         sc, power, j.power, j.replications.at(0).wall_s)));
-    report::write_file_atomic(ro.out + "/timeline.csv", report::timeline_csv(j.timeline));
-    report::write_file_atomic(ro.out + "/trace.json", report::chrome_trace(p.trace, sc.name + " step"));
+    write_run_files(ro.out, doc, sc, p, j,
+                    energy::facility_series(sc, power, j.power, j.replications.at(0).wall_s));
   }
   if (json) {
     std::cout << doc.dump(2) << "\n";
   } else {
     std::cout << report::run_summary(p, j, energies, sc);
     if (!ro.out.empty())
-      std::cout << "\nwrote " << ro.out << "/report.json, timeline.csv, power.csv, trace.json\n";
+      std::cout << "\nwrote " << ro.out
+                << "/report.html, report.json, timeline.csv, power.csv, trace.json, job_trace.json, "
+                   "timeline.svg, power.svg, step.svg\n";
   }
   return 0;
 }
@@ -312,6 +348,19 @@ int cmd_describe(const std::string& path, const std::vector<std::string>& sets, 
   return 0;
 }
 
+// `trainsim keys --json`: the input keys of every file kind (config::input_keys), for
+// scripts/gen_reference.py and the test that every key is documented.
+int cmd_keys(bool json) {
+  nlohmann::ordered_json doc = nlohmann::ordered_json::object();
+  for (const config::InputKey& k : config::input_keys()) doc[k.file].push_back(k.key);
+  if (json) {
+    std::cout << doc.dump(2) << "\n";
+  } else {
+    for (const config::InputKey& k : config::input_keys()) std::cout << k.file << "  " << k.key << "\n";
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -344,7 +393,8 @@ int main(int argc, char** argv) {
   run->add_option("scenario", file, "scenario YAML")->required();
   run->add_option("--set", sets, "override a scenario key: KEY=VALUE (repeatable)");
   run->add_flag("--json", json, "print the report as one JSON document");
-  run->add_option("--out", ro.out, "write report.json, timeline.csv and trace.json into this directory");
+  run->add_option("--out", ro.out,
+                  "write report.html, report.json, CSVs, traces and plots into this directory");
   run->add_flag("--force", ro.force, "allow --out into a non-empty directory");
   run->add_option("--seed", ro.seed, "seed of the replications (default: simulation.seed)")
       ->check(CLI::Range(0L, 1L << 62));
@@ -402,6 +452,11 @@ int main(int argc, char** argv) {
   validate->add_option("--jobs", jobs, "cases simulated in parallel (one process each)")
       ->check(CLI::Range(1, 64));
 
+  // Diagnostic, hidden from --help (empty group): what docs/reference/input-keys.md is checked against.
+  auto* keys = app.add_subcommand("keys", "list every input key the loader accepts");
+  keys->group("");
+  keys->add_flag("--json", json, "print as one JSON document");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -423,6 +478,7 @@ int main(int argc, char** argv) {
     if (*check) return cmd_check(file, sets);
     if (*describe) return cmd_describe(file, sets, json);
     if (*card) return cmd_energy_card(card_hours, card_tdp, card_ci, card_pue, json);
+    if (*keys) return cmd_keys(json);
     if (*validate) return run_validate(suite, json, self_exe(argv[0]), jobs);
   } catch (const ConfigError& e) {
     std::cerr << e.what() << "\n";

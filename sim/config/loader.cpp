@@ -975,6 +975,47 @@ ScenarioSpec load_scenario(const std::string& path, const std::vector<Override>&
   return sc;
 }
 
+std::vector<InputKey> input_keys() {
+  // Each map of each file: its dotted path and the schema table the loader reads it with. A new
+  // sub-map needs a line here; a new key in an existing table is listed automatically.
+  struct Section {
+    const char* file;
+    const char* path;
+    const std::vector<std::string>* keys;
+  };
+  static const Section kSections[] = {
+      {"platform", "", &kPlatformKeys},
+      {"platform", "node", &kNodeKeys},
+      {"platform", "fabric", &kFabricKeys},
+      {"platform", "storage", &kStorageKeys},
+      {"platform", "facility", &kFacilityKeys},
+      {"scenario", "", &kScenarioKeys},
+      {"scenario", "platform", &kPlatformRefKeys},
+      {"scenario", "model", &kModelKeys},
+      {"scenario", "training", &kTrainingKeys},
+      {"scenario", "training.batch_ramp[]", &kBatchPhaseKeys},
+      {"scenario", "training.parallelism", &kParallelismKeys},
+      {"scenario", "training.overlap", &kOverlapKeys},
+      {"scenario", "checkpoint", &kCheckpointKeys},
+      {"scenario", "failures", &kFailureKeys},
+      {"scenario", "failures.categories[]", &kFailureCategoryKeys},
+      {"scenario", "drift", &kDriftKeys},
+      {"scenario", "energy", &kEnergyKeys},
+      {"scenario", "simulation", &kSimulationKeys},
+      {"model_preset", "", &kPresetKeys},
+  };
+  std::vector<InputKey> out;
+  for (const Section& sec : kSections) {
+    const std::string prefix = std::string(sec.path).empty() ? "" : std::string(sec.path) + ".";
+    for (const std::string& k : *sec.keys) {
+      if (std::string(sec.file) == "scenario" && std::string(sec.path) == "platform" && k != "file")
+        continue;  // the platform keys themselves
+      out.push_back({sec.file, prefix + k});
+    }
+  }
+  return out;
+}
+
 std::string models_dir() {
   const char* data_dir = std::getenv("TRAINSIM_DATA_DIR");
   if (data_dir != nullptr && *data_dir != '\0') return (fs::path(data_dir) / "models").string();

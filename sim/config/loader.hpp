@@ -35,6 +35,18 @@ FileKind detect_kind(const std::string& path);
 PlatformSpec load_platform(const std::string& path, const std::vector<Override>& overrides = {});
 ScenarioSpec load_scenario(const std::string& path, const std::vector<Override>& overrides = {});
 
+// Every key the loader accepts, as dotted paths, built from the same schema tables that reject
+// unknown keys (so the list cannot drift from what the files may contain). `file` is "platform",
+// "scenario" or "model_preset"; list items are written "key[].child" (training.batch_ramp[].tokens).
+// A key whose value is a map is listed too, before its children. The scenario's `platform:` map
+// form takes `file` plus any platform key (listed under "platform", not repeated here).
+// docs/reference/input-keys.md documents each (scripts/gen_reference.py, `trainsim keys --json`).
+struct InputKey {
+  std::string file;
+  std::string key;
+};
+std::vector<InputKey> input_keys();
+
 // Model presets shipped in scenarios/models/<id>.yaml are looked up through this directory
 // (default: <repo>/scenarios/models baked in at build time, overridable by $TRAINSIM_DATA_DIR/models).
 std::string models_dir();

@@ -543,6 +543,7 @@ IntervalSearch optimal_checkpoint_interval(const config::ScenarioSpec& s, const 
   r.best_ettr = -1;
   JobOptions o = options;
   o.timeline = false;
+  o.progress = nullptr;
   for (double f : {0.25, 0.35, 0.5, 0.7, 0.85, 1.0, 1.2, 1.4, 2.0, 2.8, 4.0}) {
     config::ScenarioSpec s2 = s;
     s2.checkpoint.mode = config::CheckpointSpec::Mode::kInterval;
@@ -585,6 +586,7 @@ JobResult simulate_job(const config::ScenarioSpec& s_in, const step::StepProfile
                     options.timeline && i == 0, options.scripted_failures_s, options.ramp);
     const bool keep = options.timeline && i == 0;
     out.replications.push_back(rep.run(keep ? &out.timeline : nullptr, keep ? &out.power : nullptr));
+    if (options.progress) options.progress(i + 1, options.replications);
   }
   return out;
 }

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -87,6 +88,9 @@ struct JobOptions {
   };
   std::vector<Phase> ramp;
   int64_t final_phase_steps = -1;  // steps of the final phase when ramp is given
+  // Called after each replication of simulate_job with (replications done, total); for a
+  // progress display. Not called by the interval search of a `checkpoint.interval: auto`.
+  std::function<void(int64_t, int64_t)> progress;
 };
 
 struct JobResult {

@@ -165,15 +165,21 @@ std::string run_summary(const step::StepProfile& step, const job::JobResult& j,
     std::snprintf(buf, sizeof buf, fmt, args...);
     o << buf;
   };
+  // The figures a person reads first, one per line: value and unit in aligned columns, then context.
+  const auto& en_top = d["energy"];
   line("scenario        %s (%lld GPUs, %lld replications)\n", sc.name.c_str(),
        static_cast<long long>(sc.gpus), static_cast<long long>(j.replications.size()));
-  line("wall time       %.2f days  (p5 %.2f, p95 %.2f)\n", jb["wall_time_days"].get<double>(),
+  line("wall time       %10.2f d     (p5 %.2f d, p95 %.2f d)\n", jb["wall_time_days"].get<double>(),
        rp["wall_time_days_p5"].get<double>(), rp["wall_time_days_p95"].get<double>());
-  line("ETTR            %.3f       (p5 %.3f, p50 %.3f, p95 %.3f)\n", jb["ettr"].get<double>(),
-       rp["ettr_p5"].get<double>(), rp["ettr_p50"].get<double>(), rp["ettr_p95"].get<double>());
-  line("MFU             %.1f %% per step, %.1f %% effective (x ETTR)\n", step.mfu * 100,
+  line("ETTR            %10.1f %%     (p5 %.1f %%, p50 %.1f %%, p95 %.1f %%)\n",
+       100 * jb["ettr"].get<double>(), 100 * rp["ettr_p5"].get<double>(), 100 * rp["ettr_p50"].get<double>(),
+       100 * rp["ettr_p95"].get<double>());
+  line("MFU             %10.1f %%     per step; %.1f %% effective (MFU x ETTR)\n", step.mfu * 100,
        jb["effective_mfu"].get<double>() * 100);
-  line("step            %.3f s, %lld steps for %.3g tokens\n", step.time_s,
+  line("energy          %10.0f MWh   facility; %.0f t CO2e\n", en_top["facility_mwh"].get<double>(),
+       en_top["co2_t"].get<double>());
+  line("cost            %10.4g USD   electricity\n", en_top["cost_usd"].get<double>());
+  line("step            %10.3f s     %lld steps for %.3g tokens\n", step.time_s,
        static_cast<long long>(j.total_steps), sc.training.tokens);
   o << "\nwhere the time went (mean per replication)\n";
   const double wall_h = jb["wall_time_days"].get<double>() * 24;
@@ -187,15 +193,17 @@ std::string run_summary(const step::StepProfile& step, const job::JobResult& j,
   row("checkpoint stalls", jb["checkpoint_hours"].get<double>());
   row("planned maintenance", jb["maintenance_hours"].get<double>());
   row("launch", jb["launch_hours"].get<double>());
-  line("\ninterruptions   %.1f unexpected (%.2f per day, job MTBF %.2f h), %.1f planned\n",
-       jb["failures"].get<double>(), jb["failures_per_day"].get<double>(), jb["mtbf_hours"].get<double>(),
-       jb["planned_interruptions"].get<double>());
+  line(
+      "\ninterruptions   %.1f unexpected (%.2f per day, job MTBF %.2f h), %.1f planned (mean per "
+      "replication)\n",
+      jb["failures"].get<double>(), jb["failures_per_day"].get<double>(), jb["mtbf_hours"].get<double>(),
+      jb["planned_interruptions"].get<double>());
   std::vector<std::pair<double, std::string>> cats;
   for (const auto& [k, v] : jb["failures_by_category"].items()) cats.emplace_back(v.get<double>(), k);
   std::sort(cats.begin(), cats.end(), [](const auto& a, const auto& b) {
     return a.first > b.first || (a.first == b.first && a.second < b.second);
   });
-  for (const auto& [n, k] : cats) line("  %-30s %7.1f\n", k.c_str(), n);
+  for (const auto& [n, k] : cats) line("  %-30s %7.1f failures\n", k.c_str(), n);
   line("checkpoints     %.0f of %.2f TB every %.1f min, stall %.1f s each, reload %.1f s\n",
        jb["checkpoints"].get<double>(), j.checkpoint.size_bytes / 1e12, j.checkpoint.interval_s / 60,
        j.checkpoint.stall_s, j.checkpoint.reload_s);

@@ -18,7 +18,8 @@ nlohmann::ordered_json run_to_json(const step::StepProfile& step, const job::Job
                                    const std::vector<energy::JobEnergy>& energy,
                                    const config::ScenarioSpec& scenario, uint64_t seed);
 
-// Days, ETTR, MFU first; then where the time went, failures by cause, checkpoints.
+// Days, ETTR, MFU, energy and cost first (aligned value and unit columns); then where the time went,
+// failures by cause, checkpoints, energy and power.
 std::string run_summary(const step::StepProfile& step, const job::JobResult& job,
                         const std::vector<energy::JobEnergy>& energy, const config::ScenarioSpec& scenario);
 

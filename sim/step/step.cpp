@@ -507,7 +507,24 @@ StepProfile StepSim::run() {
   p.memory_capacity_bytes = w_.gpu->hbm_bytes;
   if (opt_.collect_trace) {
     for (auto& st : stages_) {
-      for (auto& e : st.trace) p.trace.push_back(std::move(e));
+      // The breakdown's rule per stage: receive waits up to the stage's ideal bubble are bubble, the
+      // rest exposed pipeline communication ("pp"); the first waits in time fill the bubble first.
+      const double st_pass_s =
+          (st.compute_s + st.tp_s + st.cp_s) / static_cast<double>(w_.micro_batches * par_.vpp);
+      double budget_s = static_cast<double>(par_.pp - 1) * st_pass_s;
+      std::vector<TraceEvent> split;
+      for (auto& e : st.trace) {
+        if (e.category == "bubble" && e.end_s - e.start_s > budget_s) {
+          const double cut = e.start_s + std::max(budget_s, 0.0);
+          if (cut > e.start_s) split.push_back({e.track, e.name, "bubble", e.start_s, cut});
+          split.push_back({e.track, "pp wait (beyond the bubble)", "pp", cut, e.end_s});
+          budget_s = 0;
+          continue;
+        }
+        if (e.category == "bubble") budget_s -= e.end_s - e.start_s;
+        split.push_back(std::move(e));
+      }
+      for (auto& e : split) p.trace.push_back(std::move(e));
     }
     std::stable_sort(p.trace.begin(), p.trace.end(),
                      [](const TraceEvent& x, const TraceEvent& y) { return x.start_s < y.start_s; });
