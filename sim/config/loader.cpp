@@ -1002,6 +1002,7 @@ std::vector<InputKey> input_keys() {
       {"scenario", "drift", &kDriftKeys},
       {"scenario", "energy", &kEnergyKeys},
       {"scenario", "simulation", &kSimulationKeys},
+      {"scenario", "cost", &kCostKeys},
       {"model_preset", "", &kPresetKeys},
   };
   std::vector<InputKey> out;

@@ -736,10 +736,12 @@ TEST(Loader, DetectKind) {
   EXPECT_EQ(detect_kind(kGood), FileKind::kScenario);
   EXPECT_EQ(detect_kind(kRepo + "/platforms/dgx-h100.yaml"), FileKind::kPlatform);
   TempDir dir;
-  const std::string f = dir.write("x.yaml", "base: a.yaml\ngrid: {}\n");
+  EXPECT_EQ(detect_kind(kRepo + "/scenarios/sweeps/failure-sensitivity.yaml"), FileKind::kSweep);
+  const std::string f = dir.write("x.yaml", "foo: a.yaml\ngrid: {}\n");
   EXPECT_EQ(error_of([&] { detect_kind(f); }), f + ": error: cannot tell whether this is a platform (has "
-                                                   "'node') or a scenario (has 'model' or 'training')"
-                                                   "\nnote: top-level keys: base, grid");
+                                                   "'node'), a scenario (has 'model' or 'training') or a sweep "
+                                                   "(has 'base')"
+                                                   "\nnote: top-level keys: foo, grid");
 }
 
 }  // namespace
