@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "sim/cli/energy_card.hpp"
+#include "sim/cli/plan.hpp"
 #include "sim/cli/plan_model.hpp"
 #include "sim/cli/validate.hpp"
 #include "sim/common/error.hpp"
@@ -420,11 +421,12 @@ int main(int argc, char** argv) {
   sw->add_option("--shards", so.shards, "number of Slurm array tasks")->group("")->check(CLI::Range(1, 10000));
 
   std::string goal;
-  auto* plan = app.add_subcommand("plan", "capacity planning: the best checkpoint interval");
+  auto* plan = app.add_subcommand(
+      "plan", "capacity planning: checkpoint interval, layout, smallest job for a deadline, largest model");
   plan->add_option("scenario", file, "scenario YAML")->required();
   plan->add_option("--goal", goal, "what to plan")
       ->required()
-      ->check(CLI::IsMember({"checkpoint-interval", "max-model", "max-tokens", "days"}));
+      ->check(CLI::IsMember({"checkpoint-interval", "layout", "min-gpus", "max-model", "max-tokens", "days"}));
   plan->add_option("--set", sets, "override a scenario key: KEY=VALUE (repeatable)");
   plan->add_flag("--json", json, "print as one JSON document");
   plan->add_option("--seed", ro.seed, "seed of the replications")->check(CLI::Range(0L, 1L << 62));
@@ -433,6 +435,14 @@ int main(int argc, char** argv) {
   double plan_days = 0;
   plan->add_option("--days", plan_days, "time budget of --goal max-model|max-tokens, days")
       ->check(CLI::Range(1e-6, 1e6));
+  PlanOptions po;
+  std::string deadline;
+  plan->add_option("--deadline", deadline, "--goal min-gpus: wall-clock budget with its unit, e.g. 60d");
+  plan->add_flag("--scale-batch", po.scale_batch,
+                 "--goal min-gpus: grow the global batch with data parallelism (default: keep it)");
+  plan->add_option("--jobs", po.jobs, "simulations at a time (layout, min-gpus)")->check(CLI::Range(1, 256));
+  plan->add_option("--max-simulations", po.max_simulations, "--goal layout: step simulations at most")
+      ->check(CLI::Range(1, 10000));
 
   std::vector<std::string> card_hours, card_tdp;
   std::string card_ci, card_pue;
@@ -474,6 +484,25 @@ int main(int argc, char** argv) {
     }
     if (*plan && is_plan_model_goal(goal))
       return cmd_plan_model(goal, file, sets, plan_days, json, ro.replications, ro.seed);
+    if (*plan && (goal == "layout" || goal == "min-gpus")) {
+      po.path = file;
+      po.sets = sets;
+      po.json = json;
+      po.replications = ro.replications;
+      po.seed = ro.seed;
+      po.exe = self_exe(argv[0]);
+      if (!deadline.empty()) {
+        try {
+          po.deadline_s = units::parse(deadline, units::Kind::kTime);
+        } catch (const std::invalid_argument& e) {
+          throw ConfigError(format_error("--deadline", "", e.what()));
+        }
+        if (!(po.deadline_s > 0)) throw ConfigError(format_error("--deadline", "", "expected a positive time"));
+      } else if (goal == "min-gpus") {
+        throw ConfigError(format_error("--deadline", "", "plan --goal min-gpus needs --deadline, e.g. 60d"));
+      }
+      return goal == "layout" ? cmd_plan_layout(po) : cmd_plan_min_gpus(po);
+    }
     if (*plan) return cmd_plan_checkpoint(file, sets, json, ro.replications, ro.seed);
     if (*check) return cmd_check(file, sets);
     if (*describe) return cmd_describe(file, sets, json);
