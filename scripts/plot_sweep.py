@@ -95,6 +95,11 @@ def main():
             x = [numeric(r[args.x]) for r in rs]
             y = [float(r[key]) for r in rs]
             line, = ax.plot(x, y, marker="o", label=f"{args.group} = {name}" if args.group else key)
+            # Points stopped at simulation.max_wall_time: open markers (their value is at the cap).
+            capped = [(xi, yi) for xi, yi, r in zip(x, y, rs) if float(r.get("job.finished_fraction", "1") or 1) < 1]
+            if capped:
+                ax.plot([c[0] for c in capped], [c[1] for c in capped], linestyle="none", marker="o", color=line.get_color(),
+                        markerfacecolor="white", markeredgecolor=line.get_color())
             if lo in rs[0] and rs[0][lo] != "":
                 ax.fill_between(x, [float(r[lo]) for r in rs], [float(r[hi]) for r in rs],
                                 color=line.get_color(), alpha=0.2, linewidth=0)
@@ -107,7 +112,7 @@ def main():
     unfinished = [r for r in ok if float(r.get("job.finished_fraction", "1") or 1) < 1]
     title = f"{os.path.basename(os.path.dirname(os.path.abspath(path)))}: mean and p5-p95 over replications"
     if unfinished:
-        title += f"\n{len(unfinished)} points hit simulation.max_wall_time (wall time and ETTR at the cap)"
+        title += f"\nopen markers: {len(unfinished)} points stopped at simulation.max_wall_time (values at the cap)"
     fig.suptitle(title, fontsize=10)
     fig.tight_layout()
     dest = args.dest or os.path.join(os.path.dirname(os.path.abspath(path)), "plots")
