@@ -178,7 +178,17 @@ std::string run_summary(const step::StepProfile& step, const job::JobResult& j,
        jb["effective_mfu"].get<double>() * 100);
   line("energy          %10.0f MWh   facility; %.0f t CO2e\n", en_top["facility_mwh"].get<double>(),
        en_top["co2_t"].get<double>());
-  line("cost            %10.4g USD   electricity\n", en_top["cost_usd"].get<double>());
+  {
+    const auto& ct = d["cost"];
+    if (ct["capex_included"].get<bool>()) {
+      line("cost            %10.2f M USD total (%.2f M capex amortised + %.2f M electricity, %.1f %%)\n",
+           ct["total_usd"].get<double>() / 1e6, ct["capex_usd"].get<double>() / 1e6,
+           ct["electricity_usd"].get<double>() / 1e6, 100 * ct["electricity_share"].get<double>());
+    } else {
+      line("cost            %10.2f M USD electricity (capex not counted: no cost.gpu_price)\n",
+           ct["electricity_usd"].get<double>() / 1e6);
+    }
+  }
   line("step            %10.3f s     %lld steps for %.3g tokens\n", step.time_s,
        static_cast<long long>(j.total_steps), sc.training.tokens);
   o << "\nwhere the time went (mean per replication)\n";
