@@ -17,6 +17,7 @@ script = os.path.join(root, "scripts", "slurm-local.sh")
 if os.geteuid() != 0:
     print("SKIPPED: starting a local Slurm needs root (apt-get, munged, slurmctld, slurmd)")
     sys.exit(77)
+was_up = subprocess.run(["sinfo", "-h"], capture_output=True).returncode == 0 if shutil.which("sinfo") else False
 up = subprocess.run(["bash", script, "start"], capture_output=True, text=True)
 print(up.stdout, up.stderr)
 if up.returncode != 0:
@@ -51,6 +52,8 @@ if not failures:
     for name in sorted(os.listdir(os.path.join(local, "points"))):
         if read(os.path.join(local, "points", name)) != read(os.path.join(slurm, "points", name)):
             failures.append(f"points/{name} differs between backends")
+if not was_up:  # leave the machine as found: stop the daemons this test started
+    subprocess.run(["bash", script, "stop"], capture_output=True)
 for f in failures:
     print("FAIL:", f)
 sys.exit(1 if failures else 0)
