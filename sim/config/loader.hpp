@@ -34,6 +34,13 @@ FileKind detect_kind(const std::string& path);
 PlatformSpec load_platform(const std::string& path, const std::vector<Override>& overrides = {});
 ScenarioSpec load_scenario(const std::string& path, const std::vector<Override>& overrides = {});
 
+// The same for a document already in memory (fuzzing, tests): `path` names it in errors and its
+// directory is where relative paths in it (the platform file, CSV profiles) resolve.
+PlatformSpec load_platform_text(const std::string& text, const std::string& path,
+                                const std::vector<Override>& overrides = {});
+ScenarioSpec load_scenario_text(const std::string& text, const std::string& path,
+                                const std::vector<Override>& overrides = {});
+
 // Model presets shipped in scenarios/models/<id>.yaml are looked up through this directory
 // (default: <repo>/scenarios/models baked in at build time, overridable by $TRAINSIM_DATA_DIR/models).
 std::string models_dir();

@@ -34,6 +34,9 @@ constexpr std::uintmax_t kMaxInputBytes = 1024 * 1024;
 // Limits on the converted tree: a guard against alias cycles and "billion laughs" expansion.
 constexpr int kMaxYamlDepth = 64;
 constexpr int64_t kMaxYamlNodes = 100000;
+// Total bytes of keys and scalars after alias expansion: an alias of a long scalar copies it, so
+// the node limit alone would still let 100,000 aliases of a 1 MiB scalar take 100 GB.
+constexpr int64_t kMaxYamlExpandedBytes = 4 * 1024 * 1024;
 
 struct Entry;
 
@@ -68,7 +71,7 @@ struct Origin {
 };
 
 // Converts a parsed yaml-cpp node. Throws ConfigError for a non-scalar map key, nesting deeper
-// than kMaxYamlDepth or more than kMaxYamlNodes values (alias expansion).
+// than kMaxYamlDepth, more than kMaxYamlNodes values or kMaxYamlExpandedBytes of text (aliases).
 Value from_yaml(const YAML::Node& node, const Origin& origin);
 
 // Reads PATH: it must be a readable regular file of at most kMaxInputBytes holding exactly one
@@ -76,6 +79,10 @@ Value from_yaml(const YAML::Node& node, const Origin& origin);
 // "PATH: error: ..." for whole-file problems (missing, directory, too large, empty),
 // "PATH:LINE:COL: error: ..." for YAML syntax errors, a non-map top level and duplicate keys.
 Value load_yaml_file(const std::string& path);
+
+// The same checks and errors as load_yaml_file, for a document already in memory: `path` is the
+// name errors show, and its directory is where relative paths in the document resolve.
+Value load_yaml_text(const std::string& text, const std::string& path);
 
 // Parses the text of one `--set KEY=VALUE` value as YAML (scalar or flow collection). Its values are
 // located at "--set KEY=VALUE", its keys at "--set"; relative paths resolve against the CWD.
