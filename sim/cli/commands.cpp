@@ -5,7 +5,9 @@
 
 #include <CLI/CLI.hpp>
 #include <cmath>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -54,9 +56,48 @@ config::ScenarioSpec load_runnable(const std::string& path, const std::vector<st
   return sc;
 }
 
+// --out DIR, checked before anything is simulated: an existing DIR must be a directory and, unless
+// --force, empty; a new DIR must be creatable (its nearest existing ancestor is a writable
+// directory). Nothing is created here: report::write_files_atomic creates DIR with all the files
+// at the end, so a run that fails leaves no directory and no partial report behind.
+void prepare_out_dir(const std::string& dir, bool force) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::exists(dir, ec)) {
+    if (!fs::is_directory(dir, ec))
+      throw ConfigError(format_error(dir, "--out", "exists and is not a directory"));
+    if (!force && !fs::is_empty(dir, ec))
+      throw ConfigError(
+          format_error(dir, "--out", "directory is not empty (use --force to overwrite its report files)"));
+    if (::access(dir.c_str(), W_OK) != 0)
+      throw ConfigError(format_error(dir, "--out", std::string("cannot write into it: ") + std::strerror(errno)));
+    return;
+  }
+  fs::path ancestor = fs::path(dir).lexically_normal().parent_path();
+  while (!ancestor.empty() && !fs::exists(ancestor, ec)) ancestor = ancestor.parent_path();
+  if (ancestor.empty()) ancestor = ".";
+  if (!fs::is_directory(ancestor, ec))
+    throw ConfigError(format_error(dir, "--out", "cannot create it: " + ancestor.string() + " is not a directory"));
+  if (::access(ancestor.c_str(), W_OK) != 0)
+    throw ConfigError(format_error(dir, "--out", "cannot create it in " + ancestor.string() + ": " +
+                                                      std::strerror(errno)));
+}
+
+// --trace FILE, checked before anything is simulated: FILE must not be a directory and its
+// directory must exist (the trace is written atomically after the simulation).
+void check_out_file(const std::string& path, const std::string& option) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) throw ConfigError(format_error(path, option, "is a directory, expected a file"));
+  const fs::path parent = fs::path(path).parent_path();
+  if (!parent.empty() && !fs::is_directory(parent, ec))
+    throw ConfigError(format_error(path, option, "directory " + parent.string() + " does not exist"));
+}
+
 int cmd_step(const std::string& path, const std::vector<std::string>& sets, bool json,
              const std::string& trace) {
   const config::ScenarioSpec sc = load_runnable(path, sets);
+  if (!trace.empty()) check_out_file(trace, "--trace");
   step::StepOptions opt;
   opt.collect_trace = !trace.empty();
   const step::StepProfile p = step::simulate_step(sc, opt);
@@ -78,21 +119,6 @@ int cmd_check(const std::string& path, const std::vector<std::string>& sets) {
   const config::ScenarioSpec sc = load_runnable(path, sets);
   std::cout << path << ": ok: scenario '" << sc.name << "', " << sc.gpus << " GPUs\n";
   return 0;
-}
-
-// --out DIR must be creatable and, unless --force, empty: checked before anything is simulated.
-void prepare_out_dir(const std::string& dir, bool force) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  if (fs::exists(dir, ec)) {
-    if (!fs::is_directory(dir, ec))
-      throw ConfigError(format_error(dir, "--out", "exists and is not a directory"));
-    if (!force && !fs::is_empty(dir, ec))
-      throw ConfigError(
-          format_error(dir, "--out", "directory is not empty (use --force to overwrite its report files)"));
-  } else if (!fs::create_directories(dir, ec) || ec) {
-    throw ConfigError(format_error(dir, "--out", "cannot create directory: " + ec.message()));
-  }
 }
 
 // Batch-size ramp: one step simulation per ramp batch size on the already built platform, and the
@@ -141,11 +167,12 @@ int cmd_run(const std::string& path, const std::vector<std::string>& sets, bool 
   for (const auto& r : j.replications) energies.push_back(energy::job_energy(sc, power, r, tdp_w));
   const nlohmann::ordered_json doc = report::run_to_json(p, j, energies, sc, seed);
   if (!ro.out.empty()) {
-    report::write_file_atomic(ro.out + "/report.json", doc.dump(2) + "\n");
-    report::write_file_atomic(ro.out + "/power.csv", report::power_csv(energy::facility_series(
-                                                         sc, power, j.power, j.replications.at(0).wall_s)));
-    report::write_file_atomic(ro.out + "/timeline.csv", report::timeline_csv(j.timeline));
-    report::write_file_atomic(ro.out + "/trace.json", report::chrome_trace(p.trace, sc.name + " step"));
+    report::write_files_atomic(
+        ro.out, {{"report.json", doc.dump(2) + "\n"},
+                 {"power.csv", report::power_csv(energy::facility_series(sc, power, j.power,
+                                                                         j.replications.at(0).wall_s))},
+                 {"timeline.csv", report::timeline_csv(j.timeline)},
+                 {"trace.json", report::chrome_trace(p.trace, sc.name + " step")}});
   }
   if (json) {
     std::cout << doc.dump(2) << "\n";

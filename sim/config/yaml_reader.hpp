@@ -33,9 +33,9 @@ namespace trainsim::config {
 constexpr std::uintmax_t kMaxInputBytes = 1024 * 1024;
 // Limits on the converted tree: a guard against alias cycles and "billion laughs" expansion.
 constexpr int kMaxYamlDepth = 64;
-constexpr int64_t kMaxYamlNodes = 100000;
+constexpr int64_t kMaxYamlNodes = 10000;  // configs hold a few hundred values
 // Total bytes of keys and scalars after alias expansion: an alias of a long scalar copies it, so
-// the node limit alone would still let 100,000 aliases of a 1 MiB scalar take 100 GB.
+// the node limit alone would still let 10,000 aliases of a 1 MiB scalar take 10 GB.
 constexpr int64_t kMaxYamlExpandedBytes = 4 * 1024 * 1024;
 
 struct Entry;
