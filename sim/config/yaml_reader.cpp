@@ -255,13 +255,8 @@ Value load_yaml_file(const std::string& path) {
   return load_yaml_text(text, path);
 }
 
-Value load_yaml_text(const std::string& text, const std::string& path) {
+YAML::Node parse_yaml_document(const std::string& text, const std::string& path) {
   const SourceLoc whole{path, 0, 0};
-  if (text.size() > kMaxInputBytes) {
-    throw_at(whole, "",
-             "file is " + std::to_string(text.size()) + " bytes, more than the " +
-                 std::to_string(kMaxInputBytes) + "-byte (1 MiB) limit for input files");
-  }
   // A NUL byte never occurs in YAML text (YAML 1.2 §5.1 excludes it): a binary file or another
   // encoding (UTF-16). yaml-cpp would read such bytes as part of a scalar.
   if (const size_t nul = text.find('\0'); nul != std::string::npos) {
@@ -271,7 +266,6 @@ Value load_yaml_text(const std::string& text, const std::string& path) {
     at.col = 1 + static_cast<int>(line_start == std::string::npos ? nul : nul - line_start - 1);
     throw_at(at, "", "binary data (a NUL byte): expected a UTF-8 YAML text file");
   }
-  YAML::Node doc;
   try {
     // Count the documents first, at most two. yaml-cpp 0.7's LoadAll loops forever, allocating,
     // on a stray flow indicator (a file holding just ","): its parser reports an endless series of
@@ -293,7 +287,7 @@ Value load_yaml_text(const std::string& text, const std::string& path) {
       throw_at(loc_from_mark(second.node, path, true), "",
                "more than one YAML document ('---'): an input file holds exactly one");
     }
-    doc = YAML::Load(text);
+    return YAML::Load(text);
   } catch (const YAML::DeepRecursion& e) {
     // yaml-cpp's own recursion guard (its message is a bare "bad file").
     throw_at(loc_from_mark(e.mark, path, true), "",
@@ -303,6 +297,16 @@ Value load_yaml_text(const std::string& text, const std::string& path) {
   } catch (const YAML::Exception& e) {
     throw_at(loc_from_mark(e.mark, path, true), "", "invalid YAML: " + e.msg);
   }
+}
+
+Value load_yaml_text(const std::string& text, const std::string& path) {
+  const SourceLoc whole{path, 0, 0};
+  if (text.size() > kMaxInputBytes) {
+    throw_at(whole, "",
+             "file is " + std::to_string(text.size()) + " bytes, more than the " +
+                 std::to_string(kMaxInputBytes) + "-byte (1 MiB) limit for input files");
+  }
+  const YAML::Node doc = parse_yaml_document(text, path);
   if (!doc || doc.IsNull()) {
     throw_at(whole, "", "file is empty, expected a YAML map of keys");
   }

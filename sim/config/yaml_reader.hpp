@@ -80,6 +80,13 @@ Value from_yaml(const YAML::Node& node, const Origin& origin);
 // "PATH:LINE:COL: error: ..." for YAML syntax errors, a non-map top level and duplicate keys.
 Value load_yaml_file(const std::string& path);
 
+// yaml-cpp's parse of `text`, located at `path`, made safe for any input: NUL bytes (binary,
+// UTF-16), more than kMaxYamlNodes values (counted while parsing), more than one document, yaml-cpp
+// 0.7's endless loop on a stray flow indicator and its recursion limit all throw a ConfigError
+// "PATH:LINE:COL: error: ...". Returns a Null node for an empty document. Every yaml-cpp parse of a
+// file goes through here (YAML::LoadAll must not be used).
+YAML::Node parse_yaml_document(const std::string& text, const std::string& path);
+
 // The same checks and errors as load_yaml_file, for a document already in memory: `path` is the
 // name errors show, and its directory is where relative paths in the document resolve.
 Value load_yaml_text(const std::string& text, const std::string& path);

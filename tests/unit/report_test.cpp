@@ -407,6 +407,17 @@ TEST_F(Suite, MissingFileIsAConfigError) {
   EXPECT_THROW(config::load_suite((dir_ / "none.yaml").string()), ConfigError);
 }
 
+// yaml-cpp 0.7's LoadAll loops forever on a stray ',': the suite loader must not use it.
+TEST_F(Suite, StrayFlowIndicatorIsALocatedErrorNotAnEndlessLoop) {
+  const std::string path = write("suite.yaml", "# comment\n,\n");
+  try {
+    config::load_suite(path);
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(std::string(e.what()), path + ":2:1: error: invalid YAML: unexpected ','");
+  }
+}
+
 // `trainsim validate` with a stand-in for `trainsim step SCENARIO --json`: a shell script that
 // prints the step time written in the scenario file, or fails like a bad input would.
 using Validate = TempDir;
