@@ -37,7 +37,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     while (std::getline(lines, line) && overrides.size() < kMaxOverrides) {
       overrides.push_back(config::parse_override(line));
     }
-    const config::ScenarioSpec sc = config::load_scenario_text(base_scenario(), fuzz::kBaseScenario, overrides);
+    const config::ScenarioSpec sc =
+        config::load_scenario_text(base_scenario(), fuzz::kBaseScenario, overrides);
     const workload::Workload w = workload::build_workload(sc);
     workload::check_memory_fits(sc, w);
   } catch (const ConfigError&) {

@@ -4,8 +4,8 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <cmath>
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -70,17 +70,19 @@ void prepare_out_dir(const std::string& dir, bool force) {
       throw ConfigError(
           format_error(dir, "--out", "directory is not empty (use --force to overwrite its report files)"));
     if (::access(dir.c_str(), W_OK) != 0)
-      throw ConfigError(format_error(dir, "--out", std::string("cannot write into it: ") + std::strerror(errno)));
+      throw ConfigError(
+          format_error(dir, "--out", std::string("cannot write into it: ") + std::strerror(errno)));
     return;
   }
   fs::path ancestor = fs::path(dir).lexically_normal().parent_path();
   while (!ancestor.empty() && !fs::exists(ancestor, ec)) ancestor = ancestor.parent_path();
   if (ancestor.empty()) ancestor = ".";
   if (!fs::is_directory(ancestor, ec))
-    throw ConfigError(format_error(dir, "--out", "cannot create it: " + ancestor.string() + " is not a directory"));
+    throw ConfigError(
+        format_error(dir, "--out", "cannot create it: " + ancestor.string() + " is not a directory"));
   if (::access(ancestor.c_str(), W_OK) != 0)
-    throw ConfigError(format_error(dir, "--out", "cannot create it in " + ancestor.string() + ": " +
-                                                      std::strerror(errno)));
+    throw ConfigError(
+        format_error(dir, "--out", "cannot create it in " + ancestor.string() + ": " + std::strerror(errno)));
 }
 
 // --trace FILE, checked before anything is simulated: FILE must not be a directory and its
@@ -88,7 +90,8 @@ void prepare_out_dir(const std::string& dir, bool force) {
 void check_out_file(const std::string& path, const std::string& option) {
   namespace fs = std::filesystem;
   std::error_code ec;
-  if (fs::is_directory(path, ec)) throw ConfigError(format_error(path, option, "is a directory, expected a file"));
+  if (fs::is_directory(path, ec))
+    throw ConfigError(format_error(path, option, "is a directory, expected a file"));
   const fs::path parent = fs::path(path).parent_path();
   if (!parent.empty() && !fs::is_directory(parent, ec))
     throw ConfigError(format_error(path, option, "directory " + parent.string() + " does not exist"));
@@ -167,12 +170,11 @@ int cmd_run(const std::string& path, const std::vector<std::string>& sets, bool 
   for (const auto& r : j.replications) energies.push_back(energy::job_energy(sc, power, r, tdp_w));
   const nlohmann::ordered_json doc = report::run_to_json(p, j, energies, sc, seed);
   if (!ro.out.empty()) {
-    report::write_files_atomic(
-        ro.out, {{"report.json", doc.dump(2) + "\n"},
-                 {"power.csv", report::power_csv(energy::facility_series(sc, power, j.power,
-                                                                         j.replications.at(0).wall_s))},
-                 {"timeline.csv", report::timeline_csv(j.timeline)},
-                 {"trace.json", report::chrome_trace(p.trace, sc.name + " step")}});
+    report::write_files_atomic(ro.out, {{"report.json", doc.dump(2) + "\n"},
+                                        {"power.csv", report::power_csv(energy::facility_series(
+                                                          sc, power, j.power, j.replications.at(0).wall_s))},
+                                        {"timeline.csv", report::timeline_csv(j.timeline)},
+                                        {"trace.json", report::chrome_trace(p.trace, sc.name + " step")}});
   }
   if (json) {
     std::cout << doc.dump(2) << "\n";

@@ -184,8 +184,9 @@ PlatformSpec parse_platform(ReadContext& ctx, const Value& root, const std::stri
   p.node.gpus_per_node = n.integer("gpus_per_node", 1, kMaxGpusPerNode).value_or(8);
   p.node.nics_per_node = n.integer("nics_per_node", 1, kMaxGpusPerNode).value_or(p.node.gpus_per_node);
   if (p.gpus() > kMaxGpus) {
-    r.fail("nodes", str(p.nodes) + " nodes x " + str(p.node.gpus_per_node) + " GPUs per node = " + str(p.gpus()) +
-                        " GPUs, more than the limit of " + str(kMaxGpus) + " (docs/limits.md)");
+    r.fail("nodes", str(p.nodes) + " nodes x " + str(p.node.gpus_per_node) +
+                        " GPUs per node = " + str(p.gpus()) + " GPUs, more than the limit of " +
+                        str(kMaxGpus) + " (docs/limits.md)");
   }
   p.node.nic_bandwidth_bytes_per_s = n.required_quantity("nic_bandwidth", Kind::kBandwidth, Sign::kPositive);
   p.node.nic_latency_s =
@@ -465,8 +466,8 @@ void parse_training(const MapReader& t, int64_t gpus, TrainingSpec& tr) {
     if (auto dp = p->integer("dp", 1, kMaxGpus)) {
       par.dp = *dp;
     } else if (gpus % tcp != 0) {
-      p->fail("dp",
-              "cannot derive dp: gpus (" + str(gpus) + ") is not divisible by tp*cp*pp (" + str_sat(tcp) + ")");
+      p->fail("dp", "cannot derive dp: gpus (" + str(gpus) + ") is not divisible by tp*cp*pp (" +
+                        str_sat(tcp) + ")");
     } else {
       par.dp = gpus / tcp;
     }

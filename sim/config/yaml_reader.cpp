@@ -166,11 +166,13 @@ struct DocumentStarts : YAML::EventHandler {
   void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t, const std::string&) override {
     node(mark);
   }
-  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
     node(mark);
   }
   void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
     node(mark);
   }
   void OnMapEnd() override {}
@@ -262,7 +264,8 @@ YAML::Node parse_yaml_document(const std::string& text, const std::string& path)
   if (const size_t nul = text.find('\0'); nul != std::string::npos) {
     const size_t line_start = text.rfind('\n', nul);
     SourceLoc at = whole;
-    at.line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(nul), '\n'));
+    at.line =
+        1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(nul), '\n'));
     at.col = 1 + static_cast<int>(line_start == std::string::npos ? nul : nul - line_start - 1);
     throw_at(at, "", "binary data (a NUL byte): expected a UTF-8 YAML text file");
   }

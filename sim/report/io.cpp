@@ -1,11 +1,12 @@
 #include "sim/report/io.hpp"
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <system_error>
-#include <unistd.h>
 
 #include "sim/common/error.hpp"
 
@@ -30,7 +31,8 @@ void write_file_atomic(const std::string& path, const std::string& content) {
   if (std::rename(tmp.c_str(), path.c_str()) != 0) fail(std::strerror(errno));
 }
 
-void write_files_atomic(const std::string& dir, const std::vector<std::pair<std::string, std::string>>& files) {
+void write_files_atomic(const std::string& dir,
+                        const std::vector<std::pair<std::string, std::string>>& files) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (!fs::exists(dir, ec)) {
@@ -38,7 +40,8 @@ void write_files_atomic(const std::string& dir, const std::vector<std::pair<std:
     while (target.size() > 1 && target.back() == '/') target.pop_back();
     const fs::path parent = fs::path(target).parent_path();
     if (!parent.empty() && !fs::exists(parent, ec) && (!fs::create_directories(parent, ec) || ec))
-      throw ConfigError(format_error(dir, "", "cannot create directory " + parent.string() + ": " + ec.message()));
+      throw ConfigError(
+          format_error(dir, "", "cannot create directory " + parent.string() + ": " + ec.message()));
     const std::string stage = target + ".tmp-" + std::to_string(static_cast<long>(::getpid()));
     fs::remove_all(stage, ec);
     if (!fs::create_directory(stage, ec) || ec)
@@ -46,7 +49,8 @@ void write_files_atomic(const std::string& dir, const std::vector<std::pair<std:
     try {
       for (const auto& [name, content] : files) write_file_atomic(stage + "/" + name, content);
       fs::rename(stage, target, ec);
-      if (ec) throw ConfigError(format_error(dir, "", "cannot write: renaming " + stage + ": " + ec.message()));
+      if (ec)
+        throw ConfigError(format_error(dir, "", "cannot write: renaming " + stage + ": " + ec.message()));
     } catch (const ConfigError&) {
       std::error_code ignored;
       fs::remove_all(stage, ignored);
@@ -75,7 +79,8 @@ void write_files_atomic(const std::string& dir, const std::vector<std::pair<std:
     if (!ok) {
       const int e = f == nullptr ? open_errno : errno;
       undo();
-      throw ConfigError(format_error(path, "", "cannot write: " + std::string(std::strerror(e)) + " (" + tmp + ")"));
+      throw ConfigError(
+          format_error(path, "", "cannot write: " + std::string(std::strerror(e)) + " (" + tmp + ")"));
     }
   }
   for (size_t i = 0; i < staged.size(); ++i) {

@@ -22,6 +22,7 @@ void write_file_atomic(const std::string& path, const std::string& content);
 //     are they renamed over NAME, in order. On failure the temporaries and the files this call
 //     already renamed are removed (other files in DIR are left alone).
 // Throws ConfigError "DIR/NAME: error: cannot write: <why>" (or "DIR: error: ...").
-void write_files_atomic(const std::string& dir, const std::vector<std::pair<std::string, std::string>>& files);
+void write_files_atomic(const std::string& dir,
+                        const std::vector<std::pair<std::string, std::string>>& files);
 
 }  // namespace trainsim::report

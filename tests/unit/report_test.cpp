@@ -261,7 +261,8 @@ TEST_F(WriteFilesAtomic, NewDirectoryAppearsWithAllFilesAndNoStagingDirectory) {
   EXPECT_EQ(read(out + "/report.json"), "{}\n");
   EXPECT_EQ(read(out + "/timeline.csv"), "a,b\n");
   size_t entries = 0;
-  for (const auto& e : fs::directory_iterator(dir_ / "parent")) entries += e.path().filename() == "out" ? 0 : 1;
+  for (const auto& e : fs::directory_iterator(dir_ / "parent"))
+    entries += e.path().filename() == "out" ? 0 : 1;
   EXPECT_EQ(entries, 0u) << "a staging directory was left next to out/";
 }
 
@@ -273,7 +274,8 @@ TEST_F(WriteFilesAtomic, FailedRenameRemovesEveryFileOfTheCall) {
     write_files_atomic(dir_.string(), {{"report.json", "{}"}, {"timeline.csv", "a"}, {"trace.json", "[]"}});
     FAIL() << "expected ConfigError";
   } catch (const ConfigError& e) {
-    EXPECT_EQ(std::string(e.what()).rfind((dir_ / "timeline.csv").string() + ": error: cannot write: ", 0), 0u)
+    EXPECT_EQ(std::string(e.what()).rfind((dir_ / "timeline.csv").string() + ": error: cannot write: ", 0),
+              0u)
         << e.what();
   }
   for (const char* f : {"report.json", "report.json.tmp", "timeline.csv.tmp", "trace.json", "trace.json.tmp"})

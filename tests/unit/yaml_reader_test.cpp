@@ -210,8 +210,9 @@ TEST(YamlReader, TextAndFileLoadsAgree) {
   ASSERT_EQ(from_text.entries.size(), 2u);
   EXPECT_EQ(from_text.entries[1].value.loc.str(), from_file.entries[1].value.loc.str());
   EXPECT_EQ(from_text.entries[1].value.base_dir, from_file.entries[1].value.base_dir);
-  EXPECT_NE(error_of([] { load_yaml_text(std::string(kMaxInputBytes + 1, ' '), "big.yaml"); })
-                .find("big.yaml: error: file is 1048577 bytes"),
+  EXPECT_NE(error_of([] {
+              load_yaml_text(std::string(kMaxInputBytes + 1, ' '), "big.yaml");
+            }).find("big.yaml: error: file is 1048577 bytes"),
             std::string::npos);
 }
 
