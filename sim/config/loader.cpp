@@ -29,6 +29,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <limits>
@@ -117,6 +118,8 @@ constexpr int64_t kMaxDim = int64_t{1} << 30;  // model dimensions, batch sizes
 // 10x the deepest published transformer (DeepNet, 1,000 layers); docs/limits.md.
 constexpr int64_t kMaxLayers = 10'000;
 constexpr int64_t kMaxReplications = 100'000;
+// Steps of a run: 10x Llama 3 405B's ~1M; a run of 10^7 steps simulates in seconds (docs/limits.md).
+constexpr int64_t kMaxSteps = 10'000'000;
 constexpr double kMaxOversubscription = 1000;
 constexpr double kMinPue = 1.0;
 constexpr double kMaxPue = 3.0;
@@ -804,6 +807,23 @@ void validate_scenario(const ReadContext& sctx, const ReadContext& pctx, const M
     sctx.fail_at_key("training.batch_ramp",
                      "the ramp's tokens reach the whole budget training.tokens: nothing is left for the "
                      "final global_batch");
+  // The job simulation's cost grows with the run's length and its step counts are int64_t: bound
+  // the number of steps (ramp phases included) before anything is simulated.
+  {
+    const double seq = static_cast<double>(md.seq_len);
+    double steps = (sc.training.tokens - ramp_tokens) / (static_cast<double>(sc.training.global_batch) * seq);
+    for (const BatchPhase& b : sc.training.batch_ramp)
+      steps += b.tokens / (static_cast<double>(b.global_batch) * seq);
+    if (!(steps <= static_cast<double>(kMaxSteps))) {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%.3g", steps);
+      sctx.fail_at_key("training.tokens",
+                       "the run would take " + std::string(buf) +
+                           " steps (tokens / (global_batch x seq_len)), more than the limit of " +
+                           str(kMaxSteps) + " (docs/limits.md)",
+                       {"Llama 3 405B took about 1,000,000 steps (15.6T tokens at 16M tokens per step)"});
+    }
+  }
   if (sc.training.global_batch % dp_mb != 0) {
     sctx.fail_at_key("training.global_batch",
                      str(sc.training.global_batch) + " is not divisible by dp*micro_batch (" + str(par.dp) +
