@@ -4,8 +4,10 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -62,6 +64,47 @@ config::ScenarioSpec load_runnable(const std::string& path, const std::vector<st
   return sc;
 }
 
+// --out DIR, checked before anything is simulated: an existing DIR must be a directory and, unless
+// --force, empty; a new DIR must be creatable (its nearest existing ancestor is a writable
+// directory). Nothing is created here: report::write_files_atomic creates DIR with all the files
+// at the end, so a run that fails leaves no directory and no partial report behind.
+void prepare_out_dir(const std::string& dir, bool force) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::exists(dir, ec)) {
+    if (!fs::is_directory(dir, ec))
+      throw ConfigError(format_error(dir, "--out", "exists and is not a directory"));
+    if (!force && !fs::is_empty(dir, ec))
+      throw ConfigError(
+          format_error(dir, "--out", "directory is not empty (use --force to overwrite its report files)"));
+    if (::access(dir.c_str(), W_OK) != 0)
+      throw ConfigError(
+          format_error(dir, "--out", std::string("cannot write into it: ") + std::strerror(errno)));
+    return;
+  }
+  fs::path ancestor = fs::path(dir).lexically_normal().parent_path();
+  while (!ancestor.empty() && !fs::exists(ancestor, ec)) ancestor = ancestor.parent_path();
+  if (ancestor.empty()) ancestor = ".";
+  if (!fs::is_directory(ancestor, ec))
+    throw ConfigError(
+        format_error(dir, "--out", "cannot create it: " + ancestor.string() + " is not a directory"));
+  if (::access(ancestor.c_str(), W_OK) != 0)
+    throw ConfigError(
+        format_error(dir, "--out", "cannot create it in " + ancestor.string() + ": " + std::strerror(errno)));
+}
+
+// --trace FILE, checked before anything is simulated: FILE must not be a directory and its
+// directory must exist (the trace is written atomically after the simulation).
+void check_out_file(const std::string& path, const std::string& option) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::is_directory(path, ec))
+    throw ConfigError(format_error(path, option, "is a directory, expected a file"));
+  const fs::path parent = fs::path(path).parent_path();
+  if (!parent.empty() && !fs::is_directory(parent, ec))
+    throw ConfigError(format_error(path, option, "directory " + parent.string() + " does not exist"));
+}
+
 struct ProfileFiles {
   std::string out;  // step --profile-out: write the profile for other processes
   std::string in;   // run --step-profile: use this profile instead of simulating the step
@@ -71,6 +114,7 @@ struct ProfileFiles {
 int cmd_step(const std::string& path, const std::vector<std::string>& sets, bool json,
              const std::string& trace, const ProfileFiles& pf) {
   const config::ScenarioSpec sc = load_runnable(path, sets);
+  if (!trace.empty()) check_out_file(trace, "--trace");
   step::StepOptions opt;
   opt.collect_trace = !trace.empty();
   const step::StepProfile p = step::simulate_step(sc, opt);
@@ -101,21 +145,6 @@ int cmd_check(const std::string& path, const std::vector<std::string>& sets) {
   const config::ScenarioSpec sc = load_runnable(path, sets);
   std::cout << path << ": ok: scenario '" << sc.name << "', " << sc.gpus << " GPUs\n";
   return 0;
-}
-
-// --out DIR must be creatable and, unless --force, empty: checked before anything is simulated.
-void prepare_out_dir(const std::string& dir, bool force) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  if (fs::exists(dir, ec)) {
-    if (!fs::is_directory(dir, ec))
-      throw ConfigError(format_error(dir, "--out", "exists and is not a directory"));
-    if (!force && !fs::is_empty(dir, ec))
-      throw ConfigError(
-          format_error(dir, "--out", "directory is not empty (use --force to overwrite its report files)"));
-  } else if (!fs::create_directories(dir, ec) || ec) {
-    throw ConfigError(format_error(dir, "--out", "cannot create directory: " + ec.message()));
-  }
 }
 
 // Batch-size ramp: one step simulation per ramp batch size on the already built platform, and the
@@ -153,20 +182,24 @@ void progress_bar(int64_t done, int64_t total) {
 void write_run_files(const std::string& dir, const nlohmann::ordered_json& doc,
                      const config::ScenarioSpec& sc, const step::StepProfile& p, const job::JobResult& j,
                      const std::vector<std::pair<double, double>>& power_w) {
-  report::write_file_atomic(dir + "/power.csv", report::power_csv(power_w));
-  report::write_file_atomic(dir + "/timeline.csv", report::timeline_csv(j.timeline));
-  report::write_file_atomic(dir + "/trace.json", report::chrome_trace(p.trace, sc.name + " step"));
   const report::JobTimeline tl = report::job_timeline(j);
-  report::write_file_atomic(dir + "/job_trace.json", report::chrome_trace(report::job_trace_events(tl),
-                                                                          sc.name + " job (replication 0)"));
   report::HtmlPlots plots;
   plots.timeline_svg = report::timeline_svg(tl, sc.name + ": job timeline (replication 0)");
   plots.power_svg = report::power_svg(power_w, sc.name + ": facility power (replication 0)");
   plots.step_svg = report::step_svg(p, sc.name + ": one step per pipeline stage");
-  report::write_file_atomic(dir + "/timeline.svg", plots.timeline_svg);
-  report::write_file_atomic(dir + "/power.svg", plots.power_svg);
-  report::write_file_atomic(dir + "/step.svg", plots.step_svg);
-  report::write_file_atomic(dir + "/report.html", report::html_report(doc, sc, plots));
+  // All files at once, at the end: a failure leaves no directory and no partial report
+  // (report::write_files_atomic).
+  report::write_files_atomic(
+      dir, {{"report.json", doc.dump(2) + "\n"},
+            {"power.csv", report::power_csv(power_w)},
+            {"timeline.csv", report::timeline_csv(j.timeline)},
+            {"trace.json", report::chrome_trace(p.trace, sc.name + " step")},
+            {"job_trace.json",
+             report::chrome_trace(report::job_trace_events(tl), sc.name + " job (replication 0)")},
+            {"timeline.svg", plots.timeline_svg},
+            {"power.svg", plots.power_svg},
+            {"step.svg", plots.step_svg},
+            {"report.html", report::html_report(doc, sc, plots)}});
 }
 
 struct RunOptions {
@@ -211,7 +244,6 @@ int cmd_run(const std::string& path, const std::vector<std::string>& sets, bool 
               << std::to_string(j.replications.front().wall_s / 86400.0).substr(0, 6)
               << " days): their wall time and ETTR are those at the cap (job.finished_fraction)\n";
   if (!ro.out.empty()) {
-    report::write_file_atomic(ro.out + "/report.json", doc.dump(2) + "\n");
     write_run_files(ro.out, doc, sc, p, j,
                     energy::facility_series(sc, power, j.power, j.replications.at(0).wall_s));
   }

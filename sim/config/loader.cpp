@@ -30,6 +30,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <limits>
@@ -117,7 +118,11 @@ constexpr int64_t kMaxNodes = 10'000'000;
 constexpr int64_t kMaxGpus = 100'000'000;
 constexpr int64_t kMaxGpusPerNode = 1024;
 constexpr int64_t kMaxDim = int64_t{1} << 30;  // model dimensions, batch sizes
+// 10x the deepest published transformer (DeepNet, 1,000 layers); docs/limits.md.
+constexpr int64_t kMaxLayers = 10'000;
 constexpr int64_t kMaxReplications = 100'000;
+// Steps of a run: 10x Llama 3 405B's ~1M; a run of 10^7 steps simulates in seconds (docs/limits.md).
+constexpr int64_t kMaxSteps = 1'000'000'000;
 constexpr double kMaxOversubscription = 1000;
 constexpr double kMinPue = 1.0;
 constexpr double kMaxPue = 3.0;
@@ -133,6 +138,17 @@ const std::vector<std::string> kMaintenancePresets = {"llama3"};
 std::string file_stem(const std::string& path) { return fs::path(path).stem().string(); }
 
 std::string str(int64_t v) { return std::to_string(v); }
+
+// a*b for user-given counts, saturated at INT64_MAX instead of overflowing (each factor may be as
+// large as its own limit, their product is checked afterwards).
+int64_t mul_sat(int64_t a, int64_t b) {
+  int64_t r = 0;
+  return __builtin_mul_overflow(a, b, &r) ? std::numeric_limits<int64_t>::max() : r;
+}
+// str() of a mul_sat result.
+std::string str_sat(int64_t v) {
+  return v == std::numeric_limits<int64_t>::max() ? "more than 2^63" : std::to_string(v);
+}
 
 // Re-throws a ConfigError from `f` with one more note line.
 template <class F>
@@ -174,6 +190,11 @@ PlatformSpec parse_platform(ReadContext& ctx, const Value& root, const std::stri
   }
   p.node.gpus_per_node = n.integer("gpus_per_node", 1, kMaxGpusPerNode).value_or(8);
   p.node.nics_per_node = n.integer("nics_per_node", 1, kMaxGpusPerNode).value_or(p.node.gpus_per_node);
+  if (p.gpus() > kMaxGpus) {
+    r.fail("nodes", str(p.nodes) + " nodes x " + str(p.node.gpus_per_node) +
+                        " GPUs per node = " + str(p.gpus()) + " GPUs, more than the limit of " +
+                        str(kMaxGpus) + " (docs/limits.md)");
+  }
   p.node.nic_bandwidth_bytes_per_s = n.required_quantity("nic_bandwidth", Kind::kBandwidth, Sign::kPositive);
   p.node.nic_latency_s =
       n.quantity("nic_latency", Kind::kTime, Sign::kNonNegative).value_or(p.node.nic_latency_s);
@@ -270,14 +291,14 @@ bool valid_preset_id(const std::string& id) {
 // Reads the model dimensions present in `r` into `m`. With `complete`, the dimensions without a
 // default are required.
 void read_model_dims(const MapReader& r, ModelSpec& m, bool complete) {
-  auto dim = [&](const std::string& key, int64_t& out) {
+  auto dim = [&](const std::string& key, int64_t& out, int64_t max = kMaxDim) {
     if (complete) {
-      out = r.required_integer(key, 1, kMaxDim);
-    } else if (auto v = r.integer(key, 1, kMaxDim)) {
+      out = r.required_integer(key, 1, max);
+    } else if (auto v = r.integer(key, 1, max)) {
       out = *v;
     }
   };
-  dim("layers", m.layers);
+  dim("layers", m.layers, kMaxLayers);
   dim("hidden", m.hidden);
   dim("heads", m.heads);
   dim("vocab", m.vocab);
@@ -440,7 +461,7 @@ void parse_training(const MapReader& t, int64_t gpus, TrainingSpec& tr) {
     par.tp = p->integer("tp", 1, kMaxGpus).value_or(1);
     par.pp = p->integer("pp", 1, kMaxGpus).value_or(1);
     par.cp = p->integer("cp", 1, kMaxGpus).value_or(1);
-    par.vpp = p->integer("vpp", 1, kMaxDim).value_or(1);
+    par.vpp = p->integer("vpp", 1, kMaxLayers).value_or(1);
     par.zero = p->integer("zero", 0, 3).value_or(par.zero);
     par.sequence_parallel = p->boolean("sequence_parallel").value_or(par.sequence_parallel);
     par.order = parse_order(*p);
@@ -448,12 +469,12 @@ void parse_training(const MapReader& t, int64_t gpus, TrainingSpec& tr) {
       p->fail("vpp", "virtual pipeline stages (vpp = " + str(par.vpp) +
                          ") need pipeline parallelism (pp > 1), got pp = 1");
     }
-    const int64_t tcp = par.tp * par.cp * par.pp;
+    const int64_t tcp = mul_sat(mul_sat(par.tp, par.cp), par.pp);
     if (auto dp = p->integer("dp", 1, kMaxGpus)) {
       par.dp = *dp;
     } else if (gpus % tcp != 0) {
-      p->fail("dp",
-              "cannot derive dp: gpus (" + str(gpus) + ") is not divisible by tp*cp*pp (" + str(tcp) + ")");
+      p->fail("dp", "cannot derive dp: gpus (" + str(gpus) + ") is not divisible by tp*cp*pp (" +
+                        str_sat(tcp) + ")");
     } else {
       par.dp = gpus / tcp;
     }
@@ -745,11 +766,11 @@ void validate_scenario(const ReadContext& sctx, const ReadContext& pctx, const M
   }
 
   // --- parallel layout
-  const int64_t product = par.tp * par.cp * par.pp * par.dp;
+  const int64_t product = mul_sat(mul_sat(mul_sat(par.tp, par.cp), par.pp), par.dp);
   if (product != sc.gpus) {
     sctx.fail_at_key(par_key,
                      "tp*cp*pp*dp = " + str(par.tp) + "*" + str(par.cp) + "*" + str(par.pp) + "*" +
-                         str(par.dp) + " = " + str(product) + ", but gpus = " + str(sc.gpus),
+                         str(par.dp) + " = " + str_sat(product) + ", but gpus = " + str(sc.gpus),
                      {"gpus is set at " + sctx.loc("gpus").str()});
   }
   const std::string tp_key = par_key + ".tp";
@@ -810,6 +831,23 @@ void validate_scenario(const ReadContext& sctx, const ReadContext& pctx, const M
     sctx.fail_at_key("training.batch_ramp",
                      "the ramp's tokens reach the whole budget training.tokens: nothing is left for the "
                      "final global_batch");
+  // The job simulation's cost grows with the run's length and its step counts are int64_t: bound
+  // the number of steps (ramp phases included) before anything is simulated.
+  {
+    const double seq = static_cast<double>(md.seq_len);
+    double steps = (sc.training.tokens - ramp_tokens) / (static_cast<double>(sc.training.global_batch) * seq);
+    for (const BatchPhase& b : sc.training.batch_ramp)
+      steps += b.tokens / (static_cast<double>(b.global_batch) * seq);
+    if (!(steps <= static_cast<double>(kMaxSteps))) {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%.3g", steps);
+      sctx.fail_at_key("training.tokens",
+                       "the run would take " + std::string(buf) +
+                           " steps (tokens / (global_batch x seq_len)), more than the limit of " +
+                           str(kMaxSteps) + " (docs/limits.md)",
+                       {"Llama 3 405B took about 1,000,000 steps (15.6T tokens at 16M tokens per step)"});
+    }
+  }
   if (sc.training.global_batch % dp_mb != 0) {
     sctx.fail_at_key("training.global_batch",
                      str(sc.training.global_batch) + " is not divisible by dp*micro_batch (" + str(par.dp) +
@@ -909,16 +947,16 @@ FileKind detect_kind(const std::string& path) {
           join(keys)));
 }
 
-PlatformSpec load_platform(const std::string& path, const std::vector<Override>& overrides) {
-  Value root = load_yaml_file(path);
+namespace {
+
+PlatformSpec load_platform_root(Value root, const std::string& path, const std::vector<Override>& overrides) {
   for (const Override& o : overrides) check_override_key(o);
   apply_overrides(root, overrides, false);
   ReadContext ctx(path);
   return parse_platform(ctx, root, path);
 }
 
-ScenarioSpec load_scenario(const std::string& path, const std::vector<Override>& overrides) {
-  Value root = load_yaml_file(path);
+ScenarioSpec load_scenario_root(Value root, const std::string& path, const std::vector<Override>& overrides) {
   for (const Override& o : overrides) check_override_key(o);
   apply_overrides(root, overrides, true);
 
@@ -975,6 +1013,9 @@ ScenarioSpec load_scenario(const std::string& path, const std::vector<Override>&
   return sc;
 }
 
+
+}  // namespace
+
 std::vector<InputKey> input_keys() {
   // Each map of each file: its dotted path and the schema table the loader reads it with. A new
   // sub-map needs a line here; a new key in an existing table is listed automatically.
@@ -1015,6 +1056,24 @@ std::vector<InputKey> input_keys() {
     }
   }
   return out;
+}
+
+PlatformSpec load_platform(const std::string& path, const std::vector<Override>& overrides) {
+  return load_platform_root(load_yaml_file(path), path, overrides);
+}
+
+PlatformSpec load_platform_text(const std::string& text, const std::string& path,
+                                const std::vector<Override>& overrides) {
+  return load_platform_root(load_yaml_text(text, path), path, overrides);
+}
+
+ScenarioSpec load_scenario(const std::string& path, const std::vector<Override>& overrides) {
+  return load_scenario_root(load_yaml_file(path), path, overrides);
+}
+
+ScenarioSpec load_scenario_text(const std::string& text, const std::string& path,
+                                const std::vector<Override>& overrides) {
+  return load_scenario_root(load_yaml_text(text, path), path, overrides);
 }
 
 std::string models_dir() {

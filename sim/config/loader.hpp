@@ -46,6 +46,12 @@ struct InputKey {
   std::string key;
 };
 std::vector<InputKey> input_keys();
+// The same for a document already in memory (fuzzing, tests): `path` names it in errors and its
+// directory is where relative paths in it (the platform file, CSV profiles) resolve.
+PlatformSpec load_platform_text(const std::string& text, const std::string& path,
+                                const std::vector<Override>& overrides = {});
+ScenarioSpec load_scenario_text(const std::string& text, const std::string& path,
+                                const std::vector<Override>& overrides = {});
 
 // Model presets shipped in scenarios/models/<id>.yaml are looked up through this directory
 // (default: <repo>/scenarios/models baked in at build time, overridable by $TRAINSIM_DATA_DIR/models).

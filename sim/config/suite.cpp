@@ -7,10 +7,13 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <set>
 #include <system_error>
 
 #include "sim/common/error.hpp"
+#include "sim/config/yaml_reader.hpp"
 
 namespace trainsim::config {
 namespace {
@@ -24,12 +27,6 @@ const std::vector<std::string> kCaseKeys = {"id",     "scenario", "metric", "pub
                                             "source", "note",     "args"};
 const std::vector<std::string> kRequiredCaseKeys = {"id", "metric", "published", "source"};
 constexpr size_t kMaxArgs = 64;
-
-std::string join(const std::vector<std::string>& v) {
-  std::string out;
-  for (const std::string& s : v) out += (out.empty() ? "" : ", ") + s;
-  return out;
-}
 
 class Reader {
  public:
@@ -125,19 +122,10 @@ ValidationSuite load_suite(const std::string& path) {
     throw ConfigError(format_error(path, "", "larger than 1 MiB: not a suite file"));
   }
 
-  std::vector<YAML::Node> docs;
-  try {
-    docs = YAML::LoadAllFromFile(path);
-  } catch (const YAML::ParserException& e) {
-    throw ConfigError(format_error(SourceLoc{path, e.mark.line + 1, e.mark.column + 1}.str(), "", e.msg));
-  } catch (const YAML::Exception& e) {
-    throw ConfigError(format_error(path, "", e.what()));
-  }
-  if (docs.size() != 1) {
-    throw ConfigError(
-        format_error(path, "", "expected exactly one YAML document, found " + std::to_string(docs.size())));
-  }
-  const YAML::Node root = docs.front();
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError(format_error(path, "", "cannot be read"));
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const YAML::Node root = parse_yaml_document(text, path);
   const Reader r(path);
   if (!root.IsMap()) r.fail(root.Mark(), "", "expected a map with the key 'cases' at the top level");
 

@@ -1,5 +1,8 @@
 #include "sim/config/yaml_reader.hpp"
 
+#include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
@@ -80,6 +83,16 @@ SourceLoc loc_from_mark(const YAML::Mark& mark, const std::string& file, bool ha
 struct Converter {
   const Origin& origin;
   int64_t nodes = 0;
+  int64_t bytes = 0;
+
+  void count_bytes(size_t n, const SourceLoc& where) {
+    bytes += static_cast<int64_t>(n);
+    if (bytes > kMaxYamlExpandedBytes) {
+      throw_at(where, "",
+               "YAML document expands to more than " + std::to_string(kMaxYamlExpandedBytes) +
+                   " bytes of text (repeated aliases of long values?)");
+    }
+  }
 
   Value convert(const YAML::Node& node, int depth) {
     Value v;
@@ -100,6 +113,7 @@ struct Converter {
         break;
       case YAML::NodeType::Scalar:
         v.type = Value::Type::kScalar;
+        count_bytes(node.Scalar().size(), v.loc);
         v.scalar = node.Scalar();
         // yaml-cpp tags plain scalars "?", quoted and block scalars "!", explicit tags by name.
         v.quoted = node.Tag() != "?";
@@ -116,12 +130,52 @@ struct Converter {
           if (!kv.first.IsScalar())
             throw_at(key_loc, "",
                      "map keys must be plain names, got a " + std::string(kv.first.IsMap() ? "map" : "list"));
+          count_bytes(kv.first.Scalar().size(), key_loc);
           v.entries.push_back(Entry{kv.first.Scalar(), key_loc, convert(kv.second, depth + 1)});
         }
         break;
     }
     return v;
   }
+};
+
+// Parser events that note where each document and its root node start, and stop the parse at
+// the kMaxYamlNodes+1-th node: yaml-cpp builds a 1 MiB flow list of 500,000 items in seconds and
+// hundreds of MB, so the node limit must act while parsing, not only on the built tree.
+struct DocumentStarts : YAML::EventHandler {
+  struct Document {
+    YAML::Mark start;
+    YAML::Mark node = YAML::Mark::null_mark();  // the root node
+  };
+  explicit DocumentStarts(const std::string& path) : path(path) {}
+  const std::string& path;
+  std::vector<Document> documents;
+  int64_t nodes = 0;
+
+  void node(const YAML::Mark& mark) {
+    if (!documents.empty() && documents.back().node.is_null()) documents.back().node = mark;
+    if (++nodes > kMaxYamlNodes) {
+      throw_at(loc_from_mark(mark, path, true), "",
+               "YAML document has more than " + std::to_string(kMaxYamlNodes) + " values");
+    }
+  }
+  void OnDocumentStart(const YAML::Mark& mark) override { documents.push_back(Document{mark}); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t, const std::string&) override {
+    node(mark);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    node(mark);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    node(mark);
+  }
+  void OnMapEnd() override {}
 };
 
 std::string dotted_join(const std::string& path, const std::string& key) {
@@ -200,23 +254,67 @@ Value load_yaml_file(const std::string& path) {
   if (text.size() > kMaxInputBytes)
     throw_at(whole, "", "file is larger than the 1 MiB limit for input files");
 
-  std::vector<YAML::Node> docs;
+  return load_yaml_text(text, path);
+}
+
+YAML::Node parse_yaml_document(const std::string& text, const std::string& path) {
+  const SourceLoc whole{path, 0, 0};
+  // A NUL byte never occurs in YAML text (YAML 1.2 §5.1 excludes it): a binary file or another
+  // encoding (UTF-16). yaml-cpp would read such bytes as part of a scalar.
+  if (const size_t nul = text.find('\0'); nul != std::string::npos) {
+    const size_t line_start = text.rfind('\n', nul);
+    SourceLoc at = whole;
+    at.line =
+        1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(nul), '\n'));
+    at.col = 1 + static_cast<int>(line_start == std::string::npos ? nul : nul - line_start - 1);
+    throw_at(at, "", "binary data (a NUL byte): expected a UTF-8 YAML text file");
+  }
   try {
-    docs = YAML::LoadAll(text);
+    // Count the documents first, at most two. yaml-cpp 0.7's LoadAll loops forever, allocating,
+    // on a stray flow indicator (a file holding just ","): its parser reports an endless series of
+    // empty documents without consuming the token. A second document that starts where the first
+    // one did is that case.
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    DocumentStarts starts(path);
+    while (starts.documents.size() < 2 && parser.HandleNextDocument(starts)) {
+    }
+    if (starts.documents.size() > 1) {
+      const DocumentStarts::Document& first = starts.documents[0];
+      const DocumentStarts::Document& second = starts.documents[1];
+      if (second.start.pos == first.start.pos) {
+        const size_t pos = static_cast<size_t>(std::max(0, second.start.pos));
+        const std::string what = pos < text.size() ? "'" + std::string(1, text[pos]) + "'" : "text";
+        throw_at(loc_from_mark(second.start, path, true), "", "invalid YAML: unexpected " + what);
+      }
+      throw_at(loc_from_mark(second.node, path, true), "",
+               "more than one YAML document ('---'): an input file holds exactly one");
+    }
+    return YAML::Load(text);
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp's own recursion guard (its message is a bare "bad file").
+    throw_at(loc_from_mark(e.mark, path, true), "",
+             "invalid YAML: nested deeper than " + std::to_string(kMaxYamlDepth) + " levels");
   } catch (const YAML::ParserException& e) {
     throw_at(loc_from_mark(e.mark, path, true), "", "invalid YAML: " + e.msg);
   } catch (const YAML::Exception& e) {
     throw_at(loc_from_mark(e.mark, path, true), "", "invalid YAML: " + e.msg);
   }
-  if (docs.empty() || (docs.size() == 1 && docs[0].IsNull())) {
+}
+
+Value load_yaml_text(const std::string& text, const std::string& path) {
+  const SourceLoc whole{path, 0, 0};
+  if (text.size() > kMaxInputBytes) {
+    throw_at(whole, "",
+             "file is " + std::to_string(text.size()) + " bytes, more than the " +
+                 std::to_string(kMaxInputBytes) + "-byte (1 MiB) limit for input files");
+  }
+  const YAML::Node doc = parse_yaml_document(text, path);
+  if (!doc || doc.IsNull()) {
     throw_at(whole, "", "file is empty, expected a YAML map of keys");
   }
-  if (docs.size() > 1) {
-    throw_at(loc_from_mark(docs[1].Mark(), path, true), "",
-             "more than one YAML document ('---'): an input file holds exactly one");
-  }
   std::string base_dir = fs::path(path).parent_path().string();
-  Value root = from_yaml(docs[0], Origin{path, path, base_dir, true});
+  Value root = from_yaml(doc, Origin{path, path, base_dir, true});
   if (root.type != Value::Type::kMap) {
     throw_at(root.loc, "", "expected a map of keys at the top level, got " + describe_value(root));
   }

@@ -33,7 +33,10 @@ namespace trainsim::config {
 constexpr std::uintmax_t kMaxInputBytes = 1024 * 1024;
 // Limits on the converted tree: a guard against alias cycles and "billion laughs" expansion.
 constexpr int kMaxYamlDepth = 64;
-constexpr int64_t kMaxYamlNodes = 100000;
+constexpr int64_t kMaxYamlNodes = 10000;  // configs hold a few hundred values
+// Total bytes of keys and scalars after alias expansion: an alias of a long scalar copies it, so
+// the node limit alone would still let 10,000 aliases of a 1 MiB scalar take 10 GB.
+constexpr int64_t kMaxYamlExpandedBytes = 4 * 1024 * 1024;
 
 struct Entry;
 
@@ -68,7 +71,7 @@ struct Origin {
 };
 
 // Converts a parsed yaml-cpp node. Throws ConfigError for a non-scalar map key, nesting deeper
-// than kMaxYamlDepth or more than kMaxYamlNodes values (alias expansion).
+// than kMaxYamlDepth, more than kMaxYamlNodes values or kMaxYamlExpandedBytes of text (aliases).
 Value from_yaml(const YAML::Node& node, const Origin& origin);
 
 // Reads PATH: it must be a readable regular file of at most kMaxInputBytes holding exactly one
@@ -76,6 +79,17 @@ Value from_yaml(const YAML::Node& node, const Origin& origin);
 // "PATH: error: ..." for whole-file problems (missing, directory, too large, empty),
 // "PATH:LINE:COL: error: ..." for YAML syntax errors, a non-map top level and duplicate keys.
 Value load_yaml_file(const std::string& path);
+
+// yaml-cpp's parse of `text`, located at `path`, made safe for any input: NUL bytes (binary,
+// UTF-16), more than kMaxYamlNodes values (counted while parsing), more than one document, yaml-cpp
+// 0.7's endless loop on a stray flow indicator and its recursion limit all throw a ConfigError
+// "PATH:LINE:COL: error: ...". Returns a Null node for an empty document. Every yaml-cpp parse of a
+// file goes through here (YAML::LoadAll must not be used).
+YAML::Node parse_yaml_document(const std::string& text, const std::string& path);
+
+// The same checks and errors as load_yaml_file, for a document already in memory: `path` is the
+// name errors show, and its directory is where relative paths in the document resolve.
+Value load_yaml_text(const std::string& text, const std::string& path);
 
 // Parses the text of one `--set KEY=VALUE` value as YAML (scalar or flow collection). Its values are
 // located at "--set KEY=VALUE", its keys at "--set"; relative paths resolve against the CWD.

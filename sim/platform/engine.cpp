@@ -11,9 +11,19 @@ namespace trainsim::platform {
 simgrid::s4u::Engine& engine() {
   static std::unique_ptr<simgrid::s4u::Engine> instance;
   if (!instance) {
-    static int argc = 1;
     static char arg0[] = "trainsim";
+#ifdef TRAINSIM_SIMGRID_THREAD_CONTEXTS
+    // Sanitizer builds (docs/sanitizers.md): the default raw contexts switch stacks without
+    // telling ASan ("False positive error reports may follow"); thread contexts are plain threads.
+    // The log setting comes first so that the "Configuration change" line is not printed.
+    static char arg1[] = "--log=root.thresh:critical";
+    static char arg2[] = "--cfg=contexts/factory:thread";
+    static char* argv[] = {arg0, arg1, arg2, nullptr};
+    static int argc = 3;
+#else
     static char* argv[] = {arg0, nullptr};
+    static int argc = 1;
+#endif
     instance = std::make_unique<simgrid::s4u::Engine>(&argc, argv);
     // Host energy plugin: node power from the wattage of the current pstate and the busy cores
     // (GPUs). Must be set up before the platform exists; its per-host report at exit is an INFO

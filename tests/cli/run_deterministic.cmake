@@ -1,6 +1,6 @@
 # The same scenario and seed give the same report, byte for byte, across processes; --out writes
 # report.json, timeline.csv and trace.json, and refuses a non-empty directory without --force.
-file(REMOVE_RECURSE ${WORK})
+file(REMOVE_RECURSE ${WORK} ${WORK}-again)
 set(args run ${ROOT}/scenarios/llama3-405b.yaml --json --replications 3 --seed 7)
 execute_process(COMMAND ${TRAINSIM} ${args} RESULT_VARIABLE rc1 OUTPUT_VARIABLE out1 ERROR_VARIABLE err1)
 execute_process(COMMAND ${TRAINSIM} ${args} RESULT_VARIABLE rc2 OUTPUT_VARIABLE out2 ERROR_VARIABLE err2)
@@ -22,6 +22,20 @@ foreach(f report.json timeline.csv trace.json)
     message(FATAL_ERROR "--out did not write ${f}: ${err3}")
   endif()
 endforeach()
+# The files too, byte for byte: a second process writing into another directory.
+execute_process(COMMAND ${TRAINSIM} run ${ROOT}/scenarios/llama3-405b.yaml --replications 1 --out ${WORK}-again
+                RESULT_VARIABLE rc5 ERROR_VARIABLE err5)
+if(NOT rc5 EQUAL 0)
+  message(FATAL_ERROR "second trainsim run --out failed: ${err5}")
+endif()
+foreach(f report.json timeline.csv power.csv trace.json)
+  file(SHA256 ${WORK}/${f} h1)
+  file(SHA256 ${WORK}-again/${f} h2)
+  if(NOT h1 STREQUAL h2)
+    message(FATAL_ERROR "${f} differs between two runs of the same scenario and seed")
+  endif()
+endforeach()
+file(REMOVE_RECURSE ${WORK}-again)
 execute_process(COMMAND ${TRAINSIM} run ${ROOT}/scenarios/llama3-405b.yaml --replications 1 --out ${WORK}
                 RESULT_VARIABLE rc4 ERROR_VARIABLE err4)
 if(NOT rc4 EQUAL 2 OR NOT err4 MATCHES "not empty")

@@ -253,6 +253,44 @@ TEST_F(WriteFileAtomic, MissingDirectoryIsAConfigErrorNamingThePath) {
   EXPECT_FALSE(fs::exists(path + ".tmp"));
 }
 
+using WriteFilesAtomic = TempDir;
+
+TEST_F(WriteFilesAtomic, NewDirectoryAppearsWithAllFilesAndNoStagingDirectory) {
+  const std::string out = (dir_ / "parent" / "out").string();
+  write_files_atomic(out, {{"report.json", "{}\n"}, {"timeline.csv", "a,b\n"}});
+  EXPECT_EQ(read(out + "/report.json"), "{}\n");
+  EXPECT_EQ(read(out + "/timeline.csv"), "a,b\n");
+  size_t entries = 0;
+  for (const auto& e : fs::directory_iterator(dir_ / "parent"))
+    entries += e.path().filename() == "out" ? 0 : 1;
+  EXPECT_EQ(entries, 0u) << "a staging directory was left next to out/";
+}
+
+TEST_F(WriteFilesAtomic, FailedRenameRemovesEveryFileOfTheCall) {
+  // timeline.csv is a non-empty directory: its rename fails after report.json was renamed.
+  fs::create_directories(dir_ / "timeline.csv" / "x");
+  write("other.txt", "kept");
+  try {
+    write_files_atomic(dir_.string(), {{"report.json", "{}"}, {"timeline.csv", "a"}, {"trace.json", "[]"}});
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(std::string(e.what()).rfind((dir_ / "timeline.csv").string() + ": error: cannot write: ", 0),
+              0u)
+        << e.what();
+  }
+  for (const char* f : {"report.json", "report.json.tmp", "timeline.csv.tmp", "trace.json", "trace.json.tmp"})
+    EXPECT_FALSE(fs::exists(dir_ / f)) << f;
+  EXPECT_EQ(read((dir_ / "other.txt").string()), "kept");
+}
+
+TEST_F(WriteFilesAtomic, FailedWriteIntoANewDirectoryLeavesNoDirectory) {
+  // A file where a parent directory should be: creating out/ fails before anything is written.
+  write("file", "x");
+  const std::string out = (dir_ / "file" / "out").string();
+  EXPECT_THROW(write_files_atomic(out, {{"report.json", "{}"}}), ConfigError);
+  EXPECT_FALSE(fs::exists(out));
+}
+
 // ---------------------------------------------------------------------------------------- suite
 using Suite = TempDir;
 
@@ -369,6 +407,17 @@ TEST_F(Suite, CasesWithArgsInsteadOfAScenario) {
 
 TEST_F(Suite, MissingFileIsAConfigError) {
   EXPECT_THROW(config::load_suite((dir_ / "none.yaml").string()), ConfigError);
+}
+
+// yaml-cpp 0.7's LoadAll loops forever on a stray ',': the suite loader must not use it.
+TEST_F(Suite, StrayFlowIndicatorIsALocatedErrorNotAnEndlessLoop) {
+  const std::string path = write("suite.yaml", "# comment\n,\n");
+  try {
+    config::load_suite(path);
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(std::string(e.what()), path + ":2:1: error: invalid YAML: unexpected ','");
+  }
 }
 
 // `trainsim validate` with a stand-in for `trainsim step SCENARIO --json`: a shell script that
