@@ -12,5 +12,7 @@ namespace trainsim::fuzz {
 inline const std::string kScenarioPath = TRAINSIM_SOURCE_DIR "/tests/inputs/fuzz-input.yaml";
 inline const std::string kPlatformPath = TRAINSIM_SOURCE_DIR "/platforms/fuzz-input.yaml";
 inline const std::string kBaseScenario = TRAINSIM_SOURCE_DIR "/scenarios/llama3-405b.yaml";
+// A sweep seed names its base as ../llama3-405b.yaml (scenarios/sweeps/ layout).
+inline const std::string kSweepPath = TRAINSIM_SOURCE_DIR "/scenarios/sweeps/fuzz-input.yaml";
 
 }  // namespace trainsim::fuzz

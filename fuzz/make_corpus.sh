@@ -6,7 +6,12 @@
 #   OUT_DIR/override  fuzz/seeds/override/* (one KEY=VALUE per line)
 set -euo pipefail
 src=$1 out=$2
-mkdir -p "$out/scenario" "$out/platform" "$out/override"
+mkdir -p "$out/scenario" "$out/platform" "$out/override" "$out/sweep"
+for f in "$src"/scenarios/sweeps/*.yaml "$src"/tests/sweeps/*.yaml; do
+  grep -q '^base:' "$f" || continue
+  # Seeds live in scenarios/sweeps/: tests/sweeps' base is rewritten to a scenario there.
+  sed 's#^base: base-small.yaml#base: ../llama3-405b.yaml#' "$f" > "$out/sweep/$(basename "$(dirname "$f")")_$(basename "$f")"
+done
 for f in "$src"/scenarios/*.yaml; do
   sed 's#\.\./platforms/#../../platforms/#' "$f" > "$out/scenario/scenarios_$(basename "$f")"
 done
@@ -21,4 +26,4 @@ done
 for f in "$src"/platforms/*.yaml; do cp "$f" "$out/platform/platforms_$(basename "$f")"; done
 cp "$src"/fuzz/seeds/override/* "$out/override/"
 echo "make_corpus: $(ls "$out/scenario" | wc -l) scenario, $(ls "$out/platform" | wc -l) platform," \
-     "$(ls "$out/override" | wc -l) override seeds in $out"
+     "$(ls "$out/override" | wc -l) override, $(ls "$out/sweep" | wc -l) sweep seeds in $out"

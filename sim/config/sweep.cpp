@@ -148,8 +148,19 @@ void validate_point(const SweepSpec& s, const SweepPoint& p) {
 
 }  // namespace
 
-SweepSpec load_sweep(const std::string& path) {
-  const Value root = load_yaml_file(path);
+namespace {
+SweepSpec load_sweep_root(const Value& root, const std::string& path, int64_t validate_points);
+}  // namespace
+
+SweepSpec load_sweep(const std::string& path) { return load_sweep_root(load_yaml_file(path), path, -1); }
+
+SweepSpec load_sweep_text(const std::string& text, const std::string& path, int64_t validate_points) {
+  return load_sweep_root(load_yaml_text(text, path), path, validate_points);
+}
+
+namespace {
+
+SweepSpec load_sweep_root(const Value& root, const std::string& path, int64_t validate_points) {
   ReadContext ctx(path);
   const MapReader r(ctx, root, "", kSweepKeys);
   SweepSpec s;
@@ -280,8 +291,13 @@ SweepSpec load_sweep(const std::string& path) {
   }
   // The base itself must load; then every point.
   load_scenario(s.base);
-  for (const SweepPoint& p : s.points) validate_point(s, p);
+  for (const SweepPoint& p : s.points) {
+    if (validate_points >= 0 && p.index >= validate_points) break;
+    validate_point(s, p);
+  }
   return s;
 }
+
+}  // namespace
 
 }  // namespace trainsim::config

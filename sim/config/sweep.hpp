@@ -55,4 +55,9 @@ struct SweepSpec {
 // sweep value that breaks it otherwise). Infeasibility (memory) is found when a point runs.
 SweepSpec load_sweep(const std::string& path);
 
+// The same for a document in memory (fuzzing, tests): `path` names it in errors and its directory
+// is where `base` resolves. Only the first `validate_points` points are loaded as scenarios
+// (-1: all), so that a fuzzer's million-point grid does not cost a million scenario loads.
+SweepSpec load_sweep_text(const std::string& text, const std::string& path, int64_t validate_points = -1);
+
 }  // namespace trainsim::config
