@@ -121,7 +121,8 @@ constexpr int64_t kMaxDim = int64_t{1} << 30;  // model dimensions, batch sizes
 // 10x the deepest published transformer (DeepNet, 1,000 layers); docs/limits.md.
 constexpr int64_t kMaxLayers = 10'000;
 constexpr int64_t kMaxReplications = 100'000;
-// Steps of a run: 10x Llama 3 405B's ~1M; a run of 10^7 steps simulates in seconds (docs/limits.md).
+// Steps of a run: 1,000x Llama 3 405B's ~1M; the job simulation's time grows with the run's length
+// (10^7 steps of 9 s took 1 s per replication, so ~1.5 min near the limit; docs/limits.md).
 constexpr int64_t kMaxSteps = 1'000'000'000;
 constexpr double kMaxOversubscription = 1000;
 constexpr double kMinPue = 1.0;
