@@ -4,7 +4,7 @@
 7.9 h measured at 1,024 GPUs, 1.8 h at 16,384 and 0.23 h at 131,072; published_runs.yaml
 meta-rsc-mttf-*).
 
-One `trainsim run --json` per size (a loop until `trainsim sweep` exists), on the base scenario
+One `trainsim run --json` per size (the same points as scenarios/sweeps/failure-projection.yaml, with a comparison table), on the base scenario
 (default scenarios/gpt3-175b-a100.yaml: GPT-3 175B, TP8 PP16) with `failures.model=meta-rsc`.
 Weak scaling keeps every size comparable: DP = GPUs / 128, the global batch grows with DP (192
 sequences per pipeline, so the step time stays that of the base) and the token budget grows with the
