@@ -37,6 +37,7 @@
 #include "sim/report/trace.hpp"
 #include "sim/step/profile_io.hpp"
 #include "sim/step/step.hpp"
+#include "sim/sweep/proc.hpp"
 #include "sim/sweep/runner.hpp"
 #include "sim/workload/model.hpp"
 
@@ -49,12 +50,7 @@ std::vector<config::Override> parse_overrides(const std::vector<std::string>& se
   return out;
 }
 
-std::string self_exe(const char* argv0) {
-  char buf[4096];
-  const ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-  if (n > 0) return std::string(buf, static_cast<size_t>(n));
-  return argv0;
-}
+std::string self_exe(const char* argv0) { return sweep::self_executable(argv0); }
 
 // Loads a scenario and checks that it can run (memory). Throws ConfigError / InfeasibleError.
 config::ScenarioSpec load_runnable(const std::string& path, const std::vector<std::string>& sets) {

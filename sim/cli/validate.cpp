@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "sim/config/suite.hpp"
+#include "sim/sweep/proc.hpp"
 
 extern char** environ;
 
@@ -71,16 +72,11 @@ struct Child {
 
 // The last `max_lines` lines of `text`, so that a long SimGrid log does not bury the error.
 std::string tail_lines(const std::string& text, size_t max_lines) {
-  size_t end = text.size();
-  while (end > 0 && (text[end - 1] == '\n' || text[end - 1] == ' ')) --end;
-  size_t pos = end, lines = 0;
-  while (pos > 0) {
-    if (text[pos - 1] == '\n' && ++lines == max_lines) break;
-    --pos;
-  }
-  std::string out = text.substr(pos, end - pos);
-  if (pos > 0) out = "[... " + std::to_string(pos) + " bytes of earlier output omitted ...]\n" + out;
-  return out;
+  const std::string tail = sweep::tail_lines(text, max_lines);
+  const size_t pos = tail.empty() ? std::string::npos : text.rfind(tail);
+  if (pos != std::string::npos && pos > 0)
+    return "[... " + std::to_string(pos) + " bytes of earlier output omitted ...]\n" + tail;
+  return tail;
 }
 
 // argv of the child: SELF metric-command SCENARIO --json, or SELF metric-command ARGS... --json.

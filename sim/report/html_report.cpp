@@ -6,19 +6,16 @@
 #include <utility>
 #include <vector>
 
+#include "sim/common/strfmt.hpp"
 #include "sim/report/svg.hpp"
 
 namespace trainsim::report {
 namespace {
 
-std::string f(const char* format, ...) __attribute__((format(printf, 1, 2)));
-std::string f(const char* format, ...) {
-  char buf[512];
-  va_list args;
-  va_start(args, format);
-  std::vsnprintf(buf, sizeof buf, format, args);
-  va_end(args);
-  return buf;
+// Report text helper (sim/common/strfmt.hpp).
+template <class... Args>
+std::string f(const char* format, Args... args) {
+  return strfmt(format, args...);
 }
 
 // doc value at a dotted key, 0 when absent or not a number (e.g. a null interval).

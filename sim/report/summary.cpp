@@ -6,19 +6,17 @@
 #include <string>
 #include <vector>
 
+#include "sim/common/strfmt.hpp"
+
 namespace trainsim::report {
 namespace {
 
 constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
 
-std::string fmt(const char* format, ...) __attribute__((format(printf, 1, 2)));
-std::string fmt(const char* format, ...) {
-  char buf[512];
-  va_list args;
-  va_start(args, format);
-  std::vsnprintf(buf, sizeof buf, format, args);
-  va_end(args);
-  return buf;
+// Report text helper (sim/common/strfmt.hpp).
+template <class... Args>
+std::string fmt(const char* format, Args... args) {
+  return strfmt(format, args...);
 }
 
 const char* recompute_name(config::Recompute r) {

@@ -106,14 +106,18 @@ Table make_table(const std::vector<std::string>& swept_keys, std::vector<PointRe
 
 namespace {
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+// s in double quotes, inner quotes doubled: an RFC 4180 CSV field and an SQL identifier alike.
+std::string double_quoted(const std::string& s) {
   std::string out = "\"";
   for (char c : s) {
     if (c == '"') out += '"';
     out += c;
   }
   return out + "\"";
+}
+
+std::string csv_field(const std::string& s) {
+  return s.find_first_of(",\"\n\r") == std::string::npos ? s : double_quoted(s);
 }
 
 }  // namespace
@@ -146,14 +150,7 @@ struct Db {
   }
 };
 
-std::string ident(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
+std::string ident(const std::string& s) { return double_quoted(s); }
 
 }  // namespace
 
