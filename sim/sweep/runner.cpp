@@ -355,10 +355,30 @@ int run_slurm(const SweepOptions& o, const config::SweepSpec& s, size_t pending)
   return WIFEXITED(rc) ? WEXITSTATUS(rc) : 1;
 }
 
+// True when `name` is an executable file in one of PATH's directories.
+bool on_path(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  if (path == nullptr) return false;
+  std::string dirs = path;
+  size_t start = 0;
+  while (start <= dirs.size()) {
+    const size_t end = dirs.find(':', start);
+    const std::string dir = dirs.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    if (!dir.empty() && access((dir + "/" + name).c_str(), X_OK) == 0) return true;
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  return false;
+}
+
 }  // namespace
 
 int run_sweep(const SweepOptions& o) {
   const auto t0 = Clock::now();
+  if (o.backend == "slurm" && o.shard < 0 && !on_path("sbatch"))
+    throw ConfigError(format_error("--backend slurm", "",
+                                   "sbatch is not on PATH (a Slurm client is needed; scripts/slurm-local.sh "
+                                   "starts a single-node Slurm on this machine)"));
   const config::SweepSpec s = config::load_sweep(o.sweep_path);
   const std::string base_abs = absolute(s.base);
   std::vector<Point> points;

@@ -95,6 +95,13 @@ with open(changed, "w") as f:
 p = sweep(changed, a, "--resume", expect=2)
 check("changed" in p.stderr, "resume with another sweep must be refused")
 
+# The Slurm backend without a Slurm client: a usage error before anything is written.
+noslurm = os.path.join(work, "noslurm")
+p = subprocess.run([exe, "sweep", small, "--out", noslurm, "--backend", "slurm"], capture_output=True, text=True,
+                   env=dict(os.environ, PATH="/nonexistent"))
+check(p.returncode == 2 and "sbatch is not on PATH" in p.stderr, f"--backend slurm without sbatch: {p.returncode} {p.stderr}")
+check(not os.path.exists(noslurm), "--backend slurm without sbatch must write nothing")
+
 # Kill midway (SIGKILL to the driver and its children), then resume: identical results.
 slow = os.path.join(sweeps, "resume.yaml")
 full, killed = os.path.join(work, "full"), os.path.join(work, "killed")
