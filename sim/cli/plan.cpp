@@ -123,7 +123,7 @@ int cmd_plan_layout(const PlanOptions& o) {
   const int64_t gpn = base.platform.node.gpus_per_node;
   struct Candidate {
     int64_t tp = 1, cp = 1, pp = 1, dp = 1, vpp = 1, mb = 1;
-    double bound_s = 0, memory_gib = 0;
+    double bound_s = 0;
     bool is_base = false;
     std::vector<config::Override> overrides;
     StepRun sim;
@@ -168,7 +168,6 @@ int cmd_plan_layout(const PlanOptions& o) {
             try {
               const config::ScenarioSpec sc = config::load_scenario(o.path, all);
               const workload::Workload w = workload::build_workload(sc);
-              c.memory_gib = w.memory.total() / (1024.0 * 1024 * 1024);
               workload::check_memory_fits(sc, w);
               c.bound_s = step_time_lower_bound_s(sc, w);
             } catch (const ConfigError&) {

@@ -261,13 +261,18 @@ SweepSpec load_sweep_root(const Value& root, const std::string& path, int64_t va
     fail(root.loc, "", "expected at least one of grid, random, points");
 
   // Cross product: grid (first axis slowest) x samples x explicit points.
-  int64_t total = 1;
-  for (const auto& a : grid_axes) total *= static_cast<int64_t>(a.size());
-  if (!samples.empty()) total *= static_cast<int64_t>(samples.size());
-  if (!explicit_points.empty()) total *= static_cast<int64_t>(explicit_points.size());
-  if (total > kMaxSweepPoints)
-    fail(root.loc, "", "the sweep has " + std::to_string(total) + " points, more than the limit of " +
+  // Counted in double: four axes of 100,000 values would overflow int64.
+  double total_d = 1;
+  for (const auto& a : grid_axes) total_d *= static_cast<double>(a.size());
+  if (!samples.empty()) total_d *= static_cast<double>(samples.size());
+  if (!explicit_points.empty()) total_d *= static_cast<double>(explicit_points.size());
+  if (total_d > static_cast<double>(kMaxSweepPoints)) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3g", total_d);
+    fail(root.loc, "", std::string("the sweep has ") + buf + " points, more than the limit of " +
                            std::to_string(kMaxSweepPoints));
+  }
+  const int64_t total = static_cast<int64_t>(total_d);
   const std::vector<std::vector<SweepParam>> one_empty = {{}};
   const auto& rs = samples.empty() ? one_empty : samples;
   const auto& es = explicit_points.empty() ? one_empty : explicit_points;

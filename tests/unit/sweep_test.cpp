@@ -103,6 +103,14 @@ TEST(Sweep, ErrorsPointIntoTheSweepFile) {
   EXPECT_NE(err("random:\n  samples: 2\n  energy.pue: {normal: [1.1, 1.5]}\n").find("uniform"), std::string::npos);
   EXPECT_NE(err("points:\n  - {gpus: 64}\n  - {energy.pue: 1.2}\n").find("same keys"), std::string::npos);
   EXPECT_NE(err("replications: 2\n").find("at least one of grid, random, points"), std::string::npos);
+  // 4 axes x 200 values = 1.6e9 points: over the limit, reported without computing them.
+  std::string axes = "grid:\n";
+  for (const char* k : {"failures.rate_scale", "energy.pue", "simulation.seed", "checkpoint.interval"}) {
+    axes += std::string("  ") + k + ": [";
+    for (int i = 0; i < 200; ++i) axes += (i ? ", " : "") + std::to_string(i + 1) + (std::string(k) == "checkpoint.interval" ? "min" : "");
+    axes += "]\n";
+  }
+  EXPECT_NE(err(axes).find("more than the limit of 1000000"), std::string::npos) << err(axes);
   EXPECT_NE(err("grid:\n  failures.rate_scale: [1]\nextra: 1\n").find("extra"), std::string::npos);
   // A combination that is not a scenario: gpus without a matching dp.
   EXPECT_NE(err("grid:\n  gpus: [32]\n").find("not valid"), std::string::npos) << err("grid:\n  gpus: [32]\n");
