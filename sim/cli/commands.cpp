@@ -127,7 +127,8 @@ int cmd_step(const std::string& path, const std::vector<std::string>& sets, bool
 int cmd_check(const std::string& path, const std::vector<std::string>& sets) {
   const config::FileKind kind = config::detect_kind(path);
   if (kind == config::FileKind::kSweep) {
-    if (!sets.empty()) throw ConfigError(format_error("--set", "", "a sweep file takes no --set (put the keys in it)"));
+    if (!sets.empty())
+      throw ConfigError(format_error("--set", "", "a sweep file takes no --set (put the keys in it)"));
     const config::SweepSpec s = config::load_sweep(path);
     std::cout << path << ": ok: sweep over " << s.keys.size() << " keys, " << s.points.size()
               << " points of base scenario " << s.base << "\n";
@@ -185,17 +186,16 @@ void write_run_files(const std::string& dir, const nlohmann::ordered_json& doc,
   plots.step_svg = report::step_svg(p, sc.name + ": one step per pipeline stage");
   // All files at once, at the end: a failure leaves no directory and no partial report
   // (report::write_files_atomic).
-  report::write_files_atomic(
-      dir, {{"report.json", doc.dump(2) + "\n"},
-            {"power.csv", report::power_csv(power_w)},
-            {"timeline.csv", report::timeline_csv(j.timeline)},
-            {"trace.json", report::chrome_trace(p.trace, sc.name + " step")},
-            {"job_trace.json",
-             report::chrome_trace(report::job_trace_events(tl), sc.name + " job (replication 0)")},
-            {"timeline.svg", plots.timeline_svg},
-            {"power.svg", plots.power_svg},
-            {"step.svg", plots.step_svg},
-            {"report.html", report::html_report(doc, sc, plots)}});
+  report::write_files_atomic(dir, {{"report.json", doc.dump(2) + "\n"},
+                                   {"power.csv", report::power_csv(power_w)},
+                                   {"timeline.csv", report::timeline_csv(j.timeline)},
+                                   {"trace.json", report::chrome_trace(p.trace, sc.name + " step")},
+                                   {"job_trace.json", report::chrome_trace(report::job_trace_events(tl),
+                                                                           sc.name + " job (replication 0)")},
+                                   {"timeline.svg", plots.timeline_svg},
+                                   {"power.svg", plots.power_svg},
+                                   {"step.svg", plots.step_svg},
+                                   {"report.html", report::html_report(doc, sc, plots)}});
 }
 
 struct RunOptions {
@@ -444,9 +444,14 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"local", "slurm"}));
   sw->add_flag("--resume", so.resume, "continue a sweep in --out: skip its finished points");
   sw->add_flag("--force", so.force, "start over in a non-empty --out (deletes its sweep results)");
-  sw->add_option("--tasks", so.tasks, "Slurm array size (default: min(points, 32))")->check(CLI::Range(1, 10000));
-  sw->add_option("--shard", so.shard, "run as Slurm array task SHARD of SHARDS")->group("")->check(CLI::Range(0, 9999));
-  sw->add_option("--shards", so.shards, "number of Slurm array tasks")->group("")->check(CLI::Range(1, 10000));
+  sw->add_option("--tasks", so.tasks, "Slurm array size (default: min(points, 32))")
+      ->check(CLI::Range(1, 10000));
+  sw->add_option("--shard", so.shard, "run as Slurm array task SHARD of SHARDS")
+      ->group("")
+      ->check(CLI::Range(0, 9999));
+  sw->add_option("--shards", so.shards, "number of Slurm array tasks")
+      ->group("")
+      ->check(CLI::Range(1, 10000));
 
   std::string goal;
   auto* plan = app.add_subcommand(
@@ -454,7 +459,8 @@ int main(int argc, char** argv) {
   plan->add_option("scenario", file, "scenario YAML")->required();
   plan->add_option("--goal", goal, "what to plan")
       ->required()
-      ->check(CLI::IsMember({"checkpoint-interval", "layout", "min-gpus", "max-model", "max-tokens", "days"}));
+      ->check(
+          CLI::IsMember({"checkpoint-interval", "layout", "min-gpus", "max-model", "max-tokens", "days"}));
   plan->add_option("--set", sets, "override a scenario key: KEY=VALUE (repeatable)");
   plan->add_flag("--json", json, "print as one JSON document");
   plan->add_option("--seed", ro.seed, "seed of the replications")->check(CLI::Range(0L, 1L << 62));
@@ -525,7 +531,8 @@ int main(int argc, char** argv) {
         } catch (const std::invalid_argument& e) {
           throw ConfigError(format_error("--deadline", "", e.what()));
         }
-        if (!(po.deadline_s > 0)) throw ConfigError(format_error("--deadline", "", "expected a positive time"));
+        if (!(po.deadline_s > 0))
+          throw ConfigError(format_error("--deadline", "", "expected a positive time"));
       } else if (goal == "min-gpus") {
         throw ConfigError(format_error("--deadline", "", "plan --goal min-gpus needs --deadline, e.g. 60d"));
       }

@@ -45,7 +45,8 @@ std::vector<config::Override> to_overrides(const std::vector<std::string>& sets)
   return o;
 }
 
-std::vector<std::string> set_args(const std::vector<std::string>& user, const std::vector<config::Override>& extra) {
+std::vector<std::string> set_args(const std::vector<std::string>& user,
+                                  const std::vector<config::Override>& extra) {
   std::vector<std::string> a;
   for (const auto& s : user) a.insert(a.end(), {"--set", s});
   for (const auto& o : extra) a.insert(a.end(), {"--set", o.key + "=" + o.value});
@@ -156,7 +157,8 @@ int cmd_plan_layout(const PlanOptions& o) {
             c.dp = dp;
             c.vpp = vpp;
             c.mb = mb;
-            c.is_base = tp == bp.tp && cp == bp.cp && pp == bp.pp && vpp == bp.vpp && mb == base.training.micro_batch;
+            c.is_base =
+                tp == bp.tp && cp == bp.cp && pp == bp.pp && vpp == bp.vpp && mb == base.training.micro_batch;
             c.overrides = {{"training.parallelism.tp", std::to_string(tp)},
                            {"training.parallelism.cp", std::to_string(cp)},
                            {"training.parallelism.pp", std::to_string(pp)},
@@ -180,8 +182,9 @@ int cmd_plan_layout(const PlanOptions& o) {
             cands.push_back(std::move(c));
           }
   if (cands.empty())
-    throw InfeasibleError(format_error(o.path, "", "no layout of " + std::to_string(base.gpus) +
-                                                       " GPUs fits in memory and divides the batch"));
+    throw InfeasibleError(format_error(
+        o.path, "",
+        "no layout of " + std::to_string(base.gpus) + " GPUs fits in memory and divides the batch"));
   std::stable_sort(cands.begin(), cands.end(), [](const Candidate& a, const Candidate& b) {
     if (a.is_base != b.is_base) return a.is_base;  // the scenario's own layout is always simulated
     return a.bound_s < b.bound_s;
@@ -262,19 +265,20 @@ int cmd_plan_layout(const PlanOptions& o) {
     std::cout << doc.dump(2) << "\n";
     return ranked.empty() ? 1 : 0;
   }
-  std::printf("scenario   %s, %lld GPUs, global batch %lld\n", base.name.c_str(), static_cast<long long>(base.gpus),
-              static_cast<long long>(gb));
+  std::printf("scenario   %s, %lld GPUs, global batch %lld\n", base.name.c_str(),
+              static_cast<long long>(base.gpus), static_cast<long long>(gb));
   std::printf("candidates %zu valid layouts that fit in memory; rejected:", cands.size());
   for (const auto& [k, n] : rejected) std::printf(" %lld %s;", static_cast<long long>(n), k.c_str());
-  std::printf("\nsimulated  %d in order of a compute lower bound (kernels + ideal bubble, no communication); "
-              "%zu pruned (bound >= best simulated step), %zu beyond --max-simulations %d\n\n",
-              simulated, pruned, over_budget, o.max_simulations);
-  std::printf("  rank  layout                            step (s)  bound (s)   MFU   bubble  exposed comm  memory\n");
+  std::printf(
+      "\nsimulated  %d in order of a compute lower bound (kernels + ideal bubble, no communication); "
+      "%zu pruned (bound >= best simulated step), %zu beyond --max-simulations %d\n\n",
+      simulated, pruned, over_budget, o.max_simulations);
+  std::printf(
+      "  rank  layout                            step (s)  bound (s)   MFU   bubble  exposed comm  memory\n");
   int shown = 0;
   for (const Candidate* c : ranked) {
     const auto& st = c->sim.doc["step"];
-    std::printf("  %4d  %-32s  %8.3f  %9.3f  %4.1f %%  %5.1f %%  %8.1f %%   %5.1f GiB%s\n",
-                ++shown,
+    std::printf("  %4d  %-32s  %8.3f  %9.3f  %4.1f %%  %5.1f %%  %8.1f %%   %5.1f GiB%s\n", ++shown,
                 layout_name(c->tp, c->cp, c->pp, c->dp, c->vpp, c->mb).c_str(), st["time_s"].get<double>(),
                 c->bound_s, 100 * st["mfu"].get<double>(), 100 * st["bubble_fraction"].get<double>(),
                 100 * st["exposed_comm_fraction"].get<double>(), st["memory_per_gpu_gib"].get<double>(),
@@ -291,13 +295,15 @@ int cmd_plan_layout(const PlanOptions& o) {
     if (ranked[0] == base_c) {
       std::printf("\nthe scenario's layout is the fastest found\n");
     } else {
-      std::printf("\nbest: %s, %.1f %% faster than the scenario's layout: bubble %.1f %% -> %.1f %%, exposed "
-                  "communication %.1f %% -> %.1f %%, memory %.1f -> %.1f GiB per GPU\n",
-                  layout_name(ranked[0]->tp, ranked[0]->cp, ranked[0]->pp, ranked[0]->dp, ranked[0]->vpp, ranked[0]->mb)
-                      .c_str(),
-                  100 * gain, 100 * s["bubble_fraction"].get<double>(), 100 * b["bubble_fraction"].get<double>(),
-                  100 * s["exposed_comm_fraction"].get<double>(), 100 * b["exposed_comm_fraction"].get<double>(),
-                  s["memory_per_gpu_gib"].get<double>(), b["memory_per_gpu_gib"].get<double>());
+      std::printf(
+          "\nbest: %s, %.1f %% faster than the scenario's layout: bubble %.1f %% -> %.1f %%, exposed "
+          "communication %.1f %% -> %.1f %%, memory %.1f -> %.1f GiB per GPU\n",
+          layout_name(ranked[0]->tp, ranked[0]->cp, ranked[0]->pp, ranked[0]->dp, ranked[0]->vpp,
+                      ranked[0]->mb)
+              .c_str(),
+          100 * gain, 100 * s["bubble_fraction"].get<double>(), 100 * b["bubble_fraction"].get<double>(),
+          100 * s["exposed_comm_fraction"].get<double>(), 100 * b["exposed_comm_fraction"].get<double>(),
+          s["memory_per_gpu_gib"].get<double>(), b["memory_per_gpu_gib"].get<double>());
     }
   }
   return ranked.empty() ? 1 : 0;
@@ -349,7 +355,8 @@ int cmd_plan_min_gpus(const PlanOptions& o) {
     c.cluster_nodes = std::max(base.platform.nodes, c.nodes + base.failures.spare_nodes);
     c.overrides = {{"gpus", std::to_string(c.gpus)}, {"training.parallelism.dp", std::to_string(dp)}};
     if (o.scale_batch) c.overrides.push_back({"training.global_batch", std::to_string(m * mb * dp)});
-    if (c.cluster_nodes > base.platform.nodes) c.overrides.push_back({"platform.nodes", std::to_string(c.cluster_nodes)});
+    if (c.cluster_nodes > base.platform.nodes)
+      c.overrides.push_back({"platform.nodes", std::to_string(c.cluster_nodes)});
     std::vector<config::Override> all = to_overrides(o.sets);
     all.insert(all.end(), c.overrides.begin(), c.overrides.end());
     try {
@@ -365,7 +372,8 @@ int cmd_plan_min_gpus(const PlanOptions& o) {
     cands.push_back(std::move(c));
   }
   if (cands.empty())
-    throw InfeasibleError(format_error(o.path, "", "no data-parallel width fits in memory and divides the batch"));
+    throw InfeasibleError(
+        format_error(o.path, "", "no data-parallel width fits in memory and divides the batch"));
   ScratchDir dir;
   // 1. One step simulation per size: the failure-free time rules out sizes that cannot make it.
   std::vector<std::vector<std::string>> argvs;
@@ -381,8 +389,10 @@ int cmd_plan_min_gpus(const PlanOptions& o) {
   for (size_t i = 0; i < cands.size(); ++i) {
     cands[i].step = steps[i];
     if (!steps[i].ok) continue;
-    const double batch = o.scale_batch ? static_cast<double>(m_base * mb * cands[i].dp) : static_cast<double>(gb);
-    const double total_steps = std::ceil(base.training.tokens / (batch * static_cast<double>(base.model.seq_len)));
+    const double batch =
+        o.scale_batch ? static_cast<double>(m_base * mb * cands[i].dp) : static_cast<double>(gb);
+    const double total_steps =
+        std::ceil(base.training.tokens / (batch * static_cast<double>(base.model.seq_len)));
     cands[i].failure_free_days = total_steps * steps[i].doc["step"]["time_s"].get<double>() / 86400.0;
     if (cands[i].failure_free_days <= o.deadline_s / 86400.0) to_run.push_back(i);
   }
@@ -443,17 +453,25 @@ int cmd_plan_min_gpus(const PlanOptions& o) {
   if (o.json) {
     std::cout << doc.dump(2) << "\n";
   } else {
-    std::printf("scenario   %s: %.3g tokens by %.1f days, layout TP%lld CP%lld PP%lld (VPP%lld), %s\n",
-                base.name.c_str(), base.training.tokens, deadline_days, static_cast<long long>(bp.tp),
-                static_cast<long long>(bp.cp), static_cast<long long>(bp.pp), static_cast<long long>(bp.vpp),
-                o.scale_batch ? ("global batch growing with dp (" + std::to_string(m_base * mb) + " sequences per pipeline)").c_str()
-                              : ("global batch " + std::to_string(gb) + " (strong scaling; --scale-batch grows it)").c_str());
+    std::printf(
+        "scenario   %s: %.3g tokens by %.1f days, layout TP%lld CP%lld PP%lld (VPP%lld), %s\n",
+        base.name.c_str(), base.training.tokens, deadline_days, static_cast<long long>(bp.tp),
+        static_cast<long long>(bp.cp), static_cast<long long>(bp.pp), static_cast<long long>(bp.vpp),
+        o.scale_batch
+            ? ("global batch growing with dp (" + std::to_string(m_base * mb) + " sequences per pipeline)")
+                  .c_str()
+            : ("global batch " + std::to_string(gb) + " (strong scaling; --scale-batch grows it)").c_str());
     std::printf("sizes      data-parallel widths that divide the batch and fit in memory");
-    for (const auto& [k, n] : rejected) std::printf("; %lld rejected: %s", static_cast<long long>(n), k.c_str());
-    std::printf("\n\n     GPUs     DP   batch  cluster nodes  step (s)    MFU   failure-free (d)  wall (d)  p95 (d)   ETTR\n");
+    for (const auto& [k, n] : rejected)
+      std::printf("; %lld rejected: %s", static_cast<long long>(n), k.c_str());
+    std::printf(
+        "\n\n     GPUs     DP   batch  cluster nodes  step (s)    MFU   failure-free (d)  wall (d)  p95 (d)  "
+        " ETTR\n");
     for (const Candidate& c : cands) {
-      std::printf("  %7lld  %5lld  %6lld  %13lld", static_cast<long long>(c.gpus), static_cast<long long>(c.dp),
-                  static_cast<long long>(o.scale_batch ? m_base * mb * c.dp : gb), static_cast<long long>(c.cluster_nodes));
+      std::printf("  %7lld  %5lld  %6lld  %13lld", static_cast<long long>(c.gpus),
+                  static_cast<long long>(c.dp),
+                  static_cast<long long>(o.scale_batch ? m_base * mb * c.dp : gb),
+                  static_cast<long long>(c.cluster_nodes));
       if (!c.step.ok) {
         std::printf("  step failed: %s\n", c.step.message.c_str());
         continue;
@@ -463,22 +481,26 @@ int cmd_plan_min_gpus(const PlanOptions& o) {
       if (c.run.ok) {
         std::printf("  %8.1f  %7.1f  %5.3f%s\n", c.run.doc["job"]["wall_time_days"].get<double>(),
                     c.run.doc["replications"]["wall_time_days_p95"].get<double>(),
-                    c.run.doc["job"]["ettr"].get<double>(), &c == best ? "  <- smallest that meets the deadline" : "");
+                    c.run.doc["job"]["ettr"].get<double>(),
+                    &c == best ? "  <- smallest that meets the deadline" : "");
       } else {
-        std::printf("  %s\n", c.failure_free_days > deadline_days ? "(too slow even without failures)" : "run failed");
+        std::printf("  %s\n",
+                    c.failure_free_days > deadline_days ? "(too slow even without failures)" : "run failed");
       }
     }
     if (best != nullptr) {
-      std::printf("\nsmallest job: %lld GPUs (%lld nodes; cluster of %lld nodes with %lld spares), %.1f days "
-                  "(p95 %.1f), ETTR %.3f\n",
-                  static_cast<long long>(best->gpus), static_cast<long long>(best->nodes),
-                  static_cast<long long>(best->cluster_nodes), static_cast<long long>(base.failures.spare_nodes),
-                  best->run.doc["job"]["wall_time_days"].get<double>(),
-                  best->run.doc["replications"]["wall_time_days_p95"].get<double>(),
-                  best->run.doc["job"]["ettr"].get<double>());
+      std::printf(
+          "\nsmallest job: %lld GPUs (%lld nodes; cluster of %lld nodes with %lld spares), %.1f days "
+          "(p95 %.1f), ETTR %.3f\n",
+          static_cast<long long>(best->gpus), static_cast<long long>(best->nodes),
+          static_cast<long long>(best->cluster_nodes), static_cast<long long>(base.failures.spare_nodes),
+          best->run.doc["job"]["wall_time_days"].get<double>(),
+          best->run.doc["replications"]["wall_time_days_p95"].get<double>(),
+          best->run.doc["job"]["ettr"].get<double>());
     } else {
-      std::printf("\nno size meets the deadline with this layout and batch (try a larger global batch or "
-                  "another layout: plan --goal layout)\n");
+      std::printf(
+          "\nno size meets the deadline with this layout and batch (try a larger global batch or "
+          "another layout: plan --goal layout)\n");
     }
   }
   return best != nullptr ? 0 : 3;

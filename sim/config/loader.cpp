@@ -721,7 +721,8 @@ void parse_job_sections(const MapReader& r, ScenarioSpec& sc) {
     sc.simulation.seed =
         static_cast<uint64_t>(s->integer("seed", 0, std::numeric_limits<int64_t>::max()).value_or(1));
     sc.simulation.replications = s->integer("replications", 1, kMaxReplications).value_or(1);
-    sc.simulation.max_wall_time_s = s->quantity("max_wall_time", units::Kind::kTime, Sign::kPositive).value_or(0);
+    sc.simulation.max_wall_time_s =
+        s->quantity("max_wall_time", units::Kind::kTime, Sign::kPositive).value_or(0);
   }
 }
 
@@ -1013,7 +1014,6 @@ ScenarioSpec load_scenario_root(Value root, const std::string& path, const std::
   validate_scenario(ctx, pctx, m, mr, sc);
   return sc;
 }
-
 
 }  // namespace
 

@@ -31,14 +31,13 @@ void check_key(const Entry& e, const std::string& section) {
   const std::string& k = e.key;
   bool ok = !k.empty() && k.front() != '.' && k.back() != '.' && k.find("..") == std::string::npos;
   for (char c : k) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '.');
-  if (!ok)
-    fail(e.key_loc, section + "." + k, "expected a dotted scenario key such as failures.rate_scale");
+  if (!ok) fail(e.key_loc, section + "." + k, "expected a dotted scenario key such as failures.rate_scale");
 }
 
 std::string scalar_value(const Value& v, const std::string& key) {
   if (v.type != Value::Type::kScalar || v.scalar.empty())
-    fail(v.loc, key, "expected a scalar value (a number, a quantity with its unit, or a word), got " +
-                         describe_value(v));
+    fail(v.loc, key,
+         "expected a scalar value (a number, a quantity with its unit, or a word), got " + describe_value(v));
   return v.scalar;
 }
 
@@ -55,7 +54,8 @@ Bound parse_bound(const Value& v, const std::string& key) {
   char* end = nullptr;
   const double x = std::strtod(begin, &end);
   if (end == begin || !std::isfinite(x))
-    fail(v.loc, key, "expected a number optionally followed by a unit (e.g. 5min, 0.25, 4096), got '" + s + "'");
+    fail(v.loc, key,
+         "expected a number optionally followed by a unit (e.g. 5min, 0.25, 4096), got '" + s + "'");
   Bound b;
   b.number = x;
   b.unit = std::string(end);
@@ -90,11 +90,13 @@ RandomAxis parse_random_axis(const Entry& e) {
   a.key = e.key;
   a.loc = e.value.loc;
   if (e.value.type != Value::Type::kMap || e.value.entries.size() != 1)
-    fail(e.value.loc, key, "expected one of {uniform: [lo, hi]}, {log_uniform: [lo, hi]}, {choice: [a, b, ...]}");
+    fail(e.value.loc, key,
+         "expected one of {uniform: [lo, hi]}, {log_uniform: [lo, hi]}, {choice: [a, b, ...]}");
   const Entry& d = e.value.entries.front();
   a.kind = d.key;
   const std::string dk = key + "." + d.key;
-  if (d.value.type != Value::Type::kSequence) fail(d.value.loc, dk, "expected a list, got " + describe_value(d.value));
+  if (d.value.type != Value::Type::kSequence)
+    fail(d.value.loc, dk, "expected a list, got " + describe_value(d.value));
   if (a.kind == "choice") {
     if (d.value.items.empty() || static_cast<int64_t>(d.value.items.size()) > kMaxListValues)
       fail(d.value.loc, dk, "expected a non-empty list of values");
@@ -107,7 +109,8 @@ RandomAxis parse_random_axis(const Entry& e) {
   a.lo = parse_bound(d.value.items[0], dk);
   a.hi = parse_bound(d.value.items[1], dk);
   if (a.lo.unit != a.hi.unit)
-    fail(d.value.loc, dk, "expected both bounds in the same unit, got '" + a.lo.unit + "' and '" + a.hi.unit + "'");
+    fail(d.value.loc, dk,
+         "expected both bounds in the same unit, got '" + a.lo.unit + "' and '" + a.hi.unit + "'");
   if (!(a.lo.number < a.hi.number)) fail(d.value.loc, dk, "expected lo < hi");
   if (a.kind == "log_uniform" && !(a.lo.number > 0)) fail(d.value.loc, dk, "expected lo > 0 for log_uniform");
   return a;
@@ -117,7 +120,8 @@ std::string draw(const RandomAxis& a, failures::Rng& rng) {
   if (a.kind == "choice") return a.choices[rng.uniform_index(a.choices.size())];
   const double u = rng.uniform01();
   const double lo = a.lo.number, hi = a.hi.number;
-  const double x = a.kind == "uniform" ? lo + u * (hi - lo) : std::exp(std::log(lo) + u * (std::log(hi) - std::log(lo)));
+  const double x =
+      a.kind == "uniform" ? lo + u * (hi - lo) : std::exp(std::log(lo) + u * (std::log(hi) - std::log(lo)));
   return format_sample(x, a.lo, a.hi);
 }
 
@@ -215,7 +219,10 @@ SweepSpec load_sweep_root(const Value& root, const std::string& path, int64_t va
           fail(e.value.loc, "random." + e.key,
                "expected an integer in [" + std::string(e.key == "samples" ? "1" : "0") + ", " +
                    std::to_string(max) + "], got '" + text + "'");
-        if (e.key == "samples") n = x; else seed = static_cast<uint64_t>(x);
+        if (e.key == "samples")
+          n = x;
+        else
+          seed = static_cast<uint64_t>(x);
         continue;
       }
       claim(e, "random");
@@ -236,7 +243,8 @@ SweepSpec load_sweep_root(const Value& root, const std::string& path, int64_t va
   if (const Value* pv = r.find("points")) {
     if (pv->type != Value::Type::kSequence || pv->items.empty() ||
         static_cast<int64_t>(pv->items.size()) > kMaxSweepPoints)
-      fail(pv->loc, "points", "expected a non-empty list of maps {key: value, ...}, got " + describe_value(*pv));
+      fail(pv->loc, "points",
+           "expected a non-empty list of maps {key: value, ...}, got " + describe_value(*pv));
     std::vector<std::string> keys;
     for (size_t i = 0; i < pv->items.size(); ++i) {
       const Value& m = pv->items[i];
@@ -246,12 +254,15 @@ SweepSpec load_sweep_root(const Value& root, const std::string& path, int64_t va
       std::vector<std::string> these;
       std::vector<SweepParam> pt;
       for (const Entry& e : m.entries) {
-        if (i == 0) claim(e, "points");
-        else check_key(e, key);
+        if (i == 0)
+          claim(e, "points");
+        else
+          check_key(e, key);
         these.push_back(e.key);
         pt.push_back({e.key, scalar_value(e.value, key + "." + e.key), e.value.loc});
       }
-      if (i == 0) keys = these;
+      if (i == 0)
+        keys = these;
       else if (these != keys)
         fail(m.loc, key, "expected the same keys, in the same order, as points[0]");
       explicit_points.push_back(std::move(pt));
@@ -269,8 +280,9 @@ SweepSpec load_sweep_root(const Value& root, const std::string& path, int64_t va
   if (total_d > static_cast<double>(kMaxSweepPoints)) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.3g", total_d);
-    fail(root.loc, "", std::string("the sweep has ") + buf + " points, more than the limit of " +
-                           std::to_string(kMaxSweepPoints));
+    fail(root.loc, "",
+         std::string("the sweep has ") + buf + " points, more than the limit of " +
+             std::to_string(kMaxSweepPoints));
   }
   const int64_t total = static_cast<int64_t>(total_d);
   const std::vector<std::vector<SweepParam>> one_empty = {{}};

@@ -64,7 +64,8 @@ nlohmann::ordered_json run_to_json(const step::StepProfile& step, const job::Job
       mean(collect(j, [](const job::ReplicationResult& r) { return static_cast<double>(r.spares_used); }));
   job["effective_mfu"] = step.mfu * mean(ettr);
   // Replications that trained the whole token budget before simulation.max_wall_time.
-  job["finished_fraction"] = mean(collect(j, [](const job::ReplicationResult& r) { return r.finished ? 1.0 : 0.0; }));
+  job["finished_fraction"] =
+      mean(collect(j, [](const job::ReplicationResult& r) { return r.finished ? 1.0 : 0.0; }));
   job["steps"] = j.total_steps;
   job["mtbf_hours"] = j.job_mtbf_s / kHour;
   // Failures by category: mean count per replication, categories in sorted order.

@@ -57,8 +57,8 @@ StepProfile load_profile(const std::string& path, const std::string& key) {
   try {
     const nlohmann::json j = nlohmann::json::parse(ss.str());
     if (j.at("format").get<int>() != kFormatVersion)
-      throw ConfigError(format_error(path, "format", "expected step profile format " +
-                                                         std::to_string(kFormatVersion)));
+      throw ConfigError(
+          format_error(path, "format", "expected step profile format " + std::to_string(kFormatVersion)));
     if (!key.empty() && j.at("key").get<std::string>() != key)
       throw ConfigError(format_error(path, "key", "the profile was simulated for other inputs"));
     p.gpus = j.at("gpus").get<int64_t>();

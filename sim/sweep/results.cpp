@@ -3,8 +3,8 @@
 #include <sqlite3.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <stdexcept>
 
@@ -171,7 +171,10 @@ void write_sqlite(const std::string& path, const Table& t,
       bool all_num = true;
       for (size_t r = 0; r < t.rows.size(); ++r)
         if (!t.rows[r][c].empty() && !t.numeric[r][c]) all_num = false;
-      create += (c ? ", " : "") + ident(t.columns[c]) + (c == 0 ? " INTEGER PRIMARY KEY" : all_num ? " REAL" : " TEXT");
+      create += (c ? ", " : "") + ident(t.columns[c]) +
+                (c == 0    ? " INTEGER PRIMARY KEY"
+                 : all_num ? " REAL"
+                           : " TEXT");
     }
     create += ", report TEXT)";
     d.exec(create);
@@ -181,7 +184,8 @@ void write_sqlite(const std::string& path, const Table& t,
     for (const auto& [k, v] : meta) {
       sqlite3_bind_text(st, 1, k.c_str(), -1, SQLITE_TRANSIENT);
       sqlite3_bind_text(st, 2, v.c_str(), -1, SQLITE_TRANSIENT);
-      if (sqlite3_step(st) != SQLITE_DONE) throw std::runtime_error(std::string("sqlite: ") + sqlite3_errmsg(d.db));
+      if (sqlite3_step(st) != SQLITE_DONE)
+        throw std::runtime_error(std::string("sqlite: ") + sqlite3_errmsg(d.db));
       sqlite3_reset(st);
     }
     sqlite3_finalize(st);
@@ -205,15 +209,19 @@ void write_sqlite(const std::string& path, const Table& t,
         }
       }
       const int rc = static_cast<int>(t.columns.size() + 1);
-      if (t.reports[r].empty()) sqlite3_bind_null(st, rc);
-      else sqlite3_bind_text(st, rc, t.reports[r].c_str(), -1, SQLITE_TRANSIENT);
-      if (sqlite3_step(st) != SQLITE_DONE) throw std::runtime_error(std::string("sqlite: ") + sqlite3_errmsg(d.db));
+      if (t.reports[r].empty())
+        sqlite3_bind_null(st, rc);
+      else
+        sqlite3_bind_text(st, rc, t.reports[r].c_str(), -1, SQLITE_TRANSIENT);
+      if (sqlite3_step(st) != SQLITE_DONE)
+        throw std::runtime_error(std::string("sqlite: ") + sqlite3_errmsg(d.db));
       sqlite3_reset(st);
     }
     sqlite3_finalize(st);
     d.exec("COMMIT");
   }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) throw std::runtime_error("cannot rename " + tmp + " to " + path);
+  if (std::rename(tmp.c_str(), path.c_str()) != 0)
+    throw std::runtime_error("cannot rename " + tmp + " to " + path);
 }
 
 }  // namespace trainsim::sweep

@@ -17,7 +17,7 @@ struct PointRecord {
   int64_t point = 0;
   std::string status;  // ok | infeasible | error
   std::vector<std::pair<std::string, std::string>> params;
-  std::string message;           // why, when not ok
+  std::string message;            // why, when not ok
   nlohmann::ordered_json report;  // the run's report (status ok)
 };
 
@@ -44,6 +44,7 @@ std::string to_csv(const Table& t);
 
 // Writes the table to an SQLite database at `path` (replaced atomically). Throws
 // std::runtime_error on an SQLite error.
-void write_sqlite(const std::string& path, const Table& t, const std::vector<std::pair<std::string, std::string>>& meta);
+void write_sqlite(const std::string& path, const Table& t,
+                  const std::vector<std::pair<std::string, std::string>>& meta);
 
 }  // namespace trainsim::sweep

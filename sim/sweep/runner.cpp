@@ -25,10 +25,16 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 bool is_step_key(const std::string& k) {
-  static const std::vector<std::string> kPrefixes = {"failures",          "checkpoint",       "energy",
-                                                     "simulation",        "cost",             "name",
-                                                     "training.tokens",   "training.batch_ramp",
-                                                     "platform.facility", "platform.storage"};
+  static const std::vector<std::string> kPrefixes = {"failures",
+                                                     "checkpoint",
+                                                     "energy",
+                                                     "simulation",
+                                                     "cost",
+                                                     "name",
+                                                     "training.tokens",
+                                                     "training.batch_ramp",
+                                                     "platform.facility",
+                                                     "platform.storage"};
   for (const std::string& p : kPrefixes)
     if (k == p || (k.size() > p.size() && k.compare(0, p.size(), p) == 0 && k[p.size()] == '.')) return false;
   return true;
@@ -105,8 +111,9 @@ void prepare_out(const SweepOptions& o, const std::string& manifest_text) {
   const std::string mpath = o.out + "/sweep.json";
   if (o.shard >= 0) {
     if (read_file(mpath) != manifest_text)
-      throw ConfigError(format_error(o.out, "--out", "holds no sweep.json for this sweep (a Slurm task runs in "
-                                                     "the directory its driver prepared)"));
+      throw ConfigError(format_error(o.out, "--out",
+                                     "holds no sweep.json for this sweep (a Slurm task runs in "
+                                     "the directory its driver prepared)"));
     return;
   }
   if (fs::exists(o.out, ec) && !fs::is_directory(o.out, ec))
@@ -167,7 +174,8 @@ PointRecord base_record(const Point& p) {
 }
 
 // Rebuilds results.csv and results.sqlite from the records on disk.
-std::pair<int64_t, int64_t> merge(const config::SweepSpec& s, const std::vector<Point>& points, const std::string& out) {
+std::pair<int64_t, int64_t> merge(const config::SweepSpec& s, const std::vector<Point>& points,
+                                  const std::string& out) {
   std::vector<PointRecord> records;
   int64_t failed = 0;
   for (const Point& p : points) {
@@ -182,8 +190,10 @@ std::pair<int64_t, int64_t> merge(const config::SweepSpec& s, const std::vector<
   const Table t = make_table(s.keys, records);
   report::write_file_atomic(out + "/results.csv", to_csv(t));
   write_sqlite(out + "/results.sqlite", t,
-               {{"sweep", absolute(s.path)}, {"base", absolute(s.base)},
-                {"points", std::to_string(points.size())}, {"finished", std::to_string(records.size())}});
+               {{"sweep", absolute(s.path)},
+                {"base", absolute(s.base)},
+                {"points", std::to_string(points.size())},
+                {"finished", std::to_string(records.size())}});
   return {static_cast<int64_t>(records.size()), failed};
 }
 
@@ -245,11 +255,13 @@ int64_t run_local(const SweepOptions& o, const config::SweepSpec& s, const std::
   run_tasks(o.exe, tasks, o.jobs, [&](size_t i, const TaskResult& r) {
     const Point* p = step_leaders[i];
     if (r.exit_code == 3) {
-      report::write_file_atomic(p->step_file + ".infeasible", tail_lines(read_file(tasks[i].stderr_path), 20));
+      report::write_file_atomic(p->step_file + ".infeasible",
+                                tail_lines(read_file(tasks[i].stderr_path), 20));
     } else if (r.exit_code != 0) {
       // Leave no profile: the points that need it record the error.
       report::write_file_atomic(p->step_file + ".error", tail_lines(read_file(tasks[i].stderr_path), 20) +
-                                                             "\n(exit code " + std::to_string(r.exit_code) + ")");
+                                                             "\n(exit code " + std::to_string(r.exit_code) +
+                                                             ")");
     }
     std::remove(tasks[i].stdout_path.c_str());
     std::remove(tasks[i].stderr_path.c_str());
@@ -329,8 +341,10 @@ int64_t run_local(const SweepOptions& o, const config::SweepSpec& s, const std::
 std::string shell_quote(const std::string& s) {
   std::string out = "'";
   for (char c : s) {
-    if (c == '\'') out += "'\\''";
-    else out += c;
+    if (c == '\'')
+      out += "'\\''";
+    else
+      out += c;
   }
   return out + "'";
 }
@@ -338,19 +352,24 @@ std::string shell_quote(const std::string& s) {
 // Submits the points as a job array (sbatch --wait) whose task i runs this command with
 // --shard i; returns sbatch's exit code.
 int run_slurm(const SweepOptions& o, const config::SweepSpec& s, size_t pending) {
-  const int shards = o.tasks > 0 ? o.tasks : static_cast<int>(std::min<size_t>(std::max<size_t>(pending, 1), 32));
+  const int shards =
+      o.tasks > 0 ? o.tasks : static_cast<int>(std::min<size_t>(std::max<size_t>(pending, 1), 32));
   fs::create_directories(o.out + "/slurm");
   const std::string out_abs = absolute(o.out);
-  std::string script = "#!/bin/bash\n# Generated by trainsim sweep --backend slurm: task i runs the points with index % " +
-                       std::to_string(shards) + " == i.\n";
+  std::string script =
+      "#!/bin/bash\n# Generated by trainsim sweep --backend slurm: task i runs the points with index % " +
+      std::to_string(shards) + " == i.\n";
   script += "exec " + shell_quote(o.exe) + " sweep " + shell_quote(absolute(s.path)) + " --out " +
-            shell_quote(out_abs) + " --shard \"$SLURM_ARRAY_TASK_ID\" --shards " + std::to_string(shards) + "\n";
+            shell_quote(out_abs) + " --shard \"$SLURM_ARRAY_TASK_ID\" --shards " + std::to_string(shards) +
+            "\n";
   const std::string script_path = out_abs + "/slurm/sweep.sbatch";
   report::write_file_atomic(script_path, script);
   const std::string cmd = "sbatch --wait --parsable --job-name=trainsim-sweep --array=0-" +
-                          std::to_string(shards - 1) + " --cpus-per-task=1 --output=" +
-                          shell_quote(out_abs + "/slurm/task-%a.log") + " " + shell_quote(script_path);
-  std::fprintf(stderr, "sweep: submitting %zu points as a %d-task Slurm array: %s\n", pending, shards, cmd.c_str());
+                          std::to_string(shards - 1) +
+                          " --cpus-per-task=1 --output=" + shell_quote(out_abs + "/slurm/task-%a.log") + " " +
+                          shell_quote(script_path);
+  std::fprintf(stderr, "sweep: submitting %zu points as a %d-task Slurm array: %s\n", pending, shards,
+               cmd.c_str());
   const int rc = std::system(cmd.c_str());
   return WIFEXITED(rc) ? WEXITSTATUS(rc) : 1;
 }
@@ -413,7 +432,8 @@ int run_sweep(const SweepOptions& o) {
   for (const Point& p : points)
     if (!point_done(o.out, p.spec.index)) ++pending;
   const size_t skipped = points.size() - pending;
-  if (skipped > 0) std::fprintf(stderr, "sweep: %zu of %zu points already finished, skipped\n", skipped, points.size());
+  if (skipped > 0)
+    std::fprintf(stderr, "sweep: %zu of %zu points already finished, skipped\n", skipped, points.size());
   int slurm_rc = 0;
   if (o.backend == "slurm") {
     if (pending > 0) slurm_rc = run_slurm(o, s, pending);
@@ -422,13 +442,17 @@ int run_sweep(const SweepOptions& o) {
   }
   const auto [finished, failed] = merge(s, points, o.out);
   const double wall = std::chrono::duration<double>(Clock::now() - t0).count();
-  std::fprintf(stderr, "sweep: %lld/%zu points finished (%lld failed) in %.1f s; wrote %s/results.csv, results.sqlite\n",
-               static_cast<long long>(finished), points.size(), static_cast<long long>(failed), wall, o.out.c_str());
+  std::fprintf(
+      stderr,
+      "sweep: %lld/%zu points finished (%lld failed) in %.1f s; wrote %s/results.csv, results.sqlite\n",
+      static_cast<long long>(finished), points.size(), static_cast<long long>(failed), wall, o.out.c_str());
   if (static_cast<size_t>(finished) < points.size()) {
     const std::string hint =
-        o.backend == "slurm" ? " (see " + o.out + "/slurm/task-*.log; sbatch exit code " + std::to_string(slurm_rc) + ")" : "";
-    std::fprintf(stderr, "sweep: %zu points did not finish%s\n", points.size() - static_cast<size_t>(finished),
-                 hint.c_str());
+        o.backend == "slurm"
+            ? " (see " + o.out + "/slurm/task-*.log; sbatch exit code " + std::to_string(slurm_rc) + ")"
+            : "";
+    std::fprintf(stderr, "sweep: %zu points did not finish%s\n",
+                 points.size() - static_cast<size_t>(finished), hint.c_str());
     return 1;
   }
   return failed > 0 ? 1 : 0;

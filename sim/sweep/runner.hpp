@@ -20,7 +20,7 @@ struct SweepOptions {
   bool force = false;
   int shard = -1;  // >= 0: a Slurm array task running the points with index % shards == shard
   int shards = 0;
-  int tasks = 0;  // Slurm array size (0: min(points, 32))
+  int tasks = 0;    // Slurm array size (0: min(points, 32))
   std::string exe;  // this executable, for the children
 };
 

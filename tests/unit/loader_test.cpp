@@ -738,10 +738,11 @@ TEST(Loader, DetectKind) {
   TempDir dir;
   EXPECT_EQ(detect_kind(kRepo + "/scenarios/sweeps/failure-sensitivity.yaml"), FileKind::kSweep);
   const std::string f = dir.write("x.yaml", "foo: a.yaml\ngrid: {}\n");
-  EXPECT_EQ(error_of([&] { detect_kind(f); }), f + ": error: cannot tell whether this is a platform (has "
-                                                   "'node'), a scenario (has 'model' or 'training') or a sweep "
-                                                   "(has 'base')"
-                                                   "\nnote: top-level keys: foo, grid");
+  EXPECT_EQ(error_of([&] { detect_kind(f); }),
+            f + ": error: cannot tell whether this is a platform (has "
+                "'node'), a scenario (has 'model' or 'training') or a sweep "
+                "(has 'base')"
+                "\nnote: top-level keys: foo, grid");
 }
 
 }  // namespace
