@@ -221,15 +221,20 @@ def cases():
         t = F / (tflops * 1e12 * gpus)
         F_meg = megatron_r08_flop(gb, m["seq_len"], m["layers"], m["hidden"], m["heads"], m["kv_heads"],
                                   m["ffn_hidden"], m["vocab"], swiglu=True)
-        # Interleaving degree: not printed in the paper. vpp 4 (two layers per chunk) where it fits
-        # trainsim's Megatron-derived activation memory; at 8,192 GPUs (32 micro-batches) the
-        # interleaved warm-up does not fit in 80 GB by that accounting (Meta reports it did, with
-        # its own schedule and tensor deallocation), so that row runs 1F1B (vpp 1).
+        # Interleaving degree: not printed in the paper; both rows ran Meta's interleaved schedule
+        # (Section 3.3.2), so both use vpp 4 (two layers per chunk). At 8,192 GPUs (32 micro-batches)
+        # trainsim's Korthikanti-style activation accounting puts Megatron's interleaved warm-up at
+        # 94 GiB per GPU; the paper trained this layout in 80 GB without activation checkpointing
+        # (its schedule and tensor deallocation), so that case is simulated with
+        # allow_memory_overflow: it validates the step time, not the memory estimate.
         seqs = gb // dp
-        vpp = 4 if seqs <= pp else 1
-        vpp_note = ("vpp 4 (the paper uses an interleaved schedule but does not print the chunk count)" if vpp > 1
-                    else "vpp 1: the interleaved warm-up of 32 micro-batches exceeds 80 GB in trainsim's "
-                         "Megatron-style activation accounting; Meta's schedule and deallocation fit it")
+        vpp = 4
+        overflow = seqs > pp
+        vpp_note = ("vpp 4 (the paper uses an interleaved schedule but does not print the chunk count)" +
+                    ("; trainsim's activation accounting (Korthikanti et al. 2022, Megatron's warm-up of "
+                     "2(pp-1)+(vpp-1)pp chunk passes) estimates 94 GiB per GPU, Meta trained it in 80 GB "
+                     "without activation checkpointing (Section 3.3.2: its own schedule and deallocation), "
+                     "so the step is simulated with allow_memory_overflow" if overflow else ""))
         out.append(dict(
             id=f"llama3-405b-{name}", family="llama3", source=LLAMA3_SRC,
             title="Llama 3 405B", gpus=gpus, platform="meta-llama3-h100.yaml",
@@ -239,14 +244,16 @@ def cases():
             training=dict(global_batch=gb, micro_batch=1, tp=tp, pp=pp, dp=dp, cp=cp, vpp=vpp, zero=2, sp="true",
                           order="tp-cp-pp-dp", recompute="none", attention="flash", tp_comm="false",
                           grad_reduce="true", param_gather="true", grad_reduce_dtype="fp32"),
-            published=t,
+            published=t, allow_memory_overflow=overflow,
             published_text=f"{tflops} TFLOP/s per GPU ({mfu:.0%} BF16 MFU) on {gpus} H100",
             note=(f"published {tflops} TFLOP/s/GPU ({mfu:.0%} MFU) on {gpus} GPUs, {seqs_per_dp} sequences per DP "
                   f"group x DP {dp} = {gb} x {m['seq_len']} = {tokens} tokens/step; the paper prints no FLOP "
                   f"formula: assumed 6*N + 12*l*h*s per token with N={LLAMA3_PARAMS:.5g}, l={m['layers']}, "
                   f"h={m['hidden']}, s={m['seq_len']} = {g(F)} FLOP/step; step = {g(F)} / ({tflops}e12 * {gpus}) "
                   f"= {g(t)} s (Megatron r0.8 formula would give {g(F_meg / (tflops * 1e12 * gpus))} s). "
-                  f"Assumed (not published): micro_batch 1, vpp {vpp}, FSDP as zero 2, no TP comm overlap"),
+                  f"Assumed (not published): micro_batch 1, vpp {vpp}, FSDP as zero 2, no TP comm overlap" +
+                  ("; simulated with allow_memory_overflow: trainsim's activation estimate (94 GiB) exceeds 80 GB, "
+                   "the published run fit (Section 3.3.2)" if overflow else "")),
             assumptions=["micro_batch 1 (not published)", vpp_note,
                          "FSDP without resharding after forward modelled as zero 2 (optimizer state and "
                          "gradients sharded, parameters gathered once per step)",
@@ -419,6 +426,8 @@ def suite_yaml(all_cases):
             f"    source: {quote(c['source'])}",
             f"    note: {quote(c['note'])}",
         ]
+        if c.get("allow_memory_overflow"):
+            lines.append("    allow_memory_overflow: true")
     for c in FAILURE_CASES:
         lines += [
             f"  - id: {c['id']}",

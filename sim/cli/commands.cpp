@@ -53,10 +53,26 @@ std::vector<config::Override> parse_overrides(const std::vector<std::string>& se
 std::string self_exe(const char* argv0) { return sweep::self_executable(argv0); }
 
 // Loads a scenario and checks that it can run (memory). Throws ConfigError / InfeasibleError.
-config::ScenarioSpec load_runnable(const std::string& path, const std::vector<std::string>& sets) {
+// With `allow_memory_overflow` a scenario that does not fit is simulated anyway, after a warning
+// on stderr (step --allow-memory-overflow: a framework known to need less memory than trainsim's
+// estimate, e.g. a published run that did fit).
+config::ScenarioSpec load_runnable(const std::string& path, const std::vector<std::string>& sets,
+                                   bool allow_memory_overflow = false) {
   config::ScenarioSpec sc = config::load_scenario(path, parse_overrides(sets));
   const workload::Workload w = workload::build_workload(sc);
-  workload::check_memory_fits(sc, w);
+  try {
+    workload::check_memory_fits(sc, w);
+  } catch (const InfeasibleError& e) {
+    if (!allow_memory_overflow) throw;
+    std::string what = e.what();
+    const size_t hint = what.find("\nnote: try ");  // advice for fixing the layout: not wanted here
+    if (hint != std::string::npos) what.erase(hint, what.find('\n', hint + 1) - hint);
+    const size_t error_at = what.find("error: ");
+    std::cerr << (error_at == std::string::npos
+                      ? what
+                      : what.substr(0, error_at) + "warning: " + what.substr(error_at + 7))
+              << "\nnote: simulated anyway (--allow-memory-overflow)\n";
+  }
   return sc;
 }
 
@@ -108,8 +124,8 @@ struct ProfileFiles {
 };
 
 int cmd_step(const std::string& path, const std::vector<std::string>& sets, bool json,
-             const std::string& trace, const ProfileFiles& pf) {
-  const config::ScenarioSpec sc = load_runnable(path, sets);
+             const std::string& trace, const ProfileFiles& pf, bool allow_memory_overflow) {
+  const config::ScenarioSpec sc = load_runnable(path, sets, allow_memory_overflow);
   if (!trace.empty()) check_out_file(trace, "--trace");
   step::StepOptions opt;
   opt.collect_trace = !trace.empty();
@@ -404,6 +420,9 @@ int main(int argc, char** argv) {
   step->add_option("--set", sets, "override a scenario key: KEY=VALUE (repeatable)");
   step->add_flag("--json", json, "print the step.* report as one JSON document");
   step->add_option("--trace", trace, "write the step as a Chrome trace (open in Perfetto)");
+  bool allow_memory_overflow = false;
+  step->add_flag("--allow-memory-overflow", allow_memory_overflow,
+                 "simulate even if the memory estimate exceeds the GPU's HBM (warns instead of exit 3)");
   ProfileFiles pf;
   step->add_option("--profile-out", pf.out, "write the step profile (for run --step-profile)")->group("");
   step->add_option("--step-key", pf.key, "identity of the step's inputs, stored in the profile")->group("");
@@ -508,7 +527,7 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : 2;
   }
   try {
-    if (*step) return cmd_step(file, sets, json, trace, pf);
+    if (*step) return cmd_step(file, sets, json, trace, pf, allow_memory_overflow);
     if (*run) return cmd_run(file, sets, json, ro, pf);
     if (*sw) {
       if ((so.shard >= 0) != (so.shards > 0) || (so.shard >= 0 && so.shard >= so.shards))

@@ -24,7 +24,7 @@ constexpr std::uintmax_t kMaxSuiteBytes = 1024 * 1024;
 
 const std::vector<std::string> kTopKeys = {"description", "cases"};
 const std::vector<std::string> kCaseKeys = {"id",     "scenario", "metric", "published",
-                                            "source", "note",     "args"};
+                                            "source", "note",     "args",   "allow_memory_overflow"};
 const std::vector<std::string> kRequiredCaseKeys = {"id", "metric", "published", "source"};
 constexpr size_t kMaxArgs = 64;
 
@@ -91,6 +91,10 @@ class Reader {
  private:
   std::string path_;
 };
+
+bool metric_command_is_not_step(const std::string& metric) {
+  return metric != "step_time_s" && metric != "tflops_per_gpu" && metric != "mfu";
+}
 
 bool valid_id(const std::string& id) {
   for (char c : id) {
@@ -185,6 +189,10 @@ ValidationSuite load_suite(const std::string& path) {
         vc.source = r.string(v, dotted);
       } else if (key == "note") {
         vc.note = r.string(v, dotted);
+      } else if (key == "allow_memory_overflow") {
+        if (!v.IsScalar() || (v.Scalar() != "true" && v.Scalar() != "false"))
+          r.fail(v.Mark(), dotted, "expected true or false, got " + Reader::describe(v));
+        vc.allow_memory_overflow = v.Scalar() == "true";
       } else if (key == "args") {
         if (!v.IsSequence() || v.size() == 0 || v.size() > kMaxArgs) {
           r.fail(v.Mark(), dotted,
@@ -211,6 +219,10 @@ ValidationSuite load_suite(const std::string& path) {
     if (!wants_args && present.count("scenario") == 0) {
       r.fail(c.Mark(), prefix + ".scenario",
              "missing required key: metric " + vc.metric + " needs a scenario");
+    }
+    if (vc.allow_memory_overflow && metric_command_is_not_step(vc.metric)) {
+      r.fail(c["allow_memory_overflow"].Mark(), prefix + ".allow_memory_overflow",
+             "applies to the step metrics (step_time_s, tflops_per_gpu, mfu) only");
     }
     suite.cases.push_back(std::move(vc));
   }

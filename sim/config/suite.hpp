@@ -8,6 +8,9 @@
 //       published: 12.3                    # the published value in the metric's unit (> 0)
 //       source: "Narayanan et al. 2021, Table 1"
 //       note: "138 TFLOP/s x 512 GPUs ..."  # optional: how `published` was derived
+//       allow_memory_overflow: true        # optional (step metrics): the published run did fit, so
+//                                          # simulate it even where trainsim's memory estimate exceeds
+//                                          # HBM (step --allow-memory-overflow); the note says why
 //     - id: llama31-card-llama-3.1-405b   # a case without a scenario: the metric's command is fed
 //       args: [--gpu-hours, 30.84e6, --tdp, 700W, --carbon-intensity, 0.4137kg/kWh]
 //       metric: co2_t                      # the arguments instead (trainsim energy-card ARGS --json)
@@ -37,6 +40,7 @@ struct ValidationCase {
   std::string note;
   SourceLoc loc;                  // the case's position in the suite file
   std::vector<std::string> args;  // instead of a scenario: the command's arguments (see above)
+  bool allow_memory_overflow = false;
 };
 
 struct ValidationSuite {

@@ -319,6 +319,21 @@ TEST_F(Suite, LoadsCasesWithPathsRelativeToTheSuite) {
   EXPECT_EQ(s.cases[1].scenario, (dir_ / "a.yaml").string());
   EXPECT_EQ(s.cases[1].metric, "mfu");
   EXPECT_EQ(s.cases[1].note, "");
+  EXPECT_FALSE(s.cases[0].allow_memory_overflow);
+}
+
+TEST_F(Suite, AllowMemoryOverflowIsReadPerCase) {
+  write("a.yaml", "name: a\n");
+  const std::string path = write("suite.yaml",
+                                 "cases:\n"
+                                 "  - {id: a, scenario: a.yaml, metric: step_time_s, published: 1, source: "
+                                 "s, allow_memory_overflow: true}\n"
+                                 "  - {id: b, scenario: a.yaml, metric: mfu, published: 0.4, source: s, "
+                                 "allow_memory_overflow: false}\n");
+  const config::ValidationSuite s = config::load_suite(path);
+  ASSERT_EQ(s.cases.size(), 2u);
+  EXPECT_TRUE(s.cases[0].allow_memory_overflow);
+  EXPECT_FALSE(s.cases[1].allow_memory_overflow);
 }
 
 struct BadSuite {
@@ -373,6 +388,13 @@ TEST_F(Suite, RejectsBadFilesWithFileLineColumn) {
        R"(error: cases\[0\]\.args: expected a non-empty list of command-line arguments, got '--tdp 700W')"},
       {"nested args", "cases:\n  - {id: x, args: [[a]], metric: co2_t, published: 1, source: s}\n",
        R"(error: cases\[0\]\.args\[0\]: expected a non-empty string)"},
+      {"allow_memory_overflow not a bool",
+       "cases:\n  - {" + ok + ", published: 1, allow_memory_overflow: yes}\n",
+       R"(error: cases\[0\]\.allow_memory_overflow: expected true or false, got 'yes')"},
+      {"allow_memory_overflow on a job metric",
+       "cases:\n  - {id: x, scenario: a.yaml, metric: ettr, published: 1, source: s, allow_memory_overflow: "
+       "true}\n",
+       R"(error: cases\[0\]\.allow_memory_overflow: applies to the step metrics)"},
   };
   for (const BadSuite& row : rows) {
     SCOPED_TRACE(row.what);
