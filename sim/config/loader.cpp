@@ -83,7 +83,7 @@ const std::vector<std::string> kTrainingKeys = {
 const std::vector<std::string> kBatchPhaseKeys = {"global_batch", "tokens"};
 const std::vector<std::string> kParallelismKeys = {
     "tp", "pp", "dp", "cp", "vpp", "zero", "sequence_parallel", "order"};
-const std::vector<std::string> kOverlapKeys = {"tp_comm", "grad_reduce", "param_gather"};
+const std::vector<std::string> kOverlapKeys = {"tp_comm", "tp_backward", "grad_reduce", "param_gather"};
 const std::vector<std::string> kCheckpointKeys = {"interval", "steps",       "storage_bandwidth", "save_time",
                                                   "async",    "async_stall", "node_bandwidth"};
 const std::vector<std::string> kFailureKeys = {"model",
@@ -484,6 +484,7 @@ void parse_training(const MapReader& t, int64_t gpus, TrainingSpec& tr) {
   }
   if (const std::optional<MapReader> o = t.map("overlap", kOverlapKeys)) {
     tr.overlap.tp_comm = o->boolean("tp_comm").value_or(tr.overlap.tp_comm);
+    tr.overlap.tp_backward = o->boolean("tp_backward").value_or(tr.overlap.tp_backward);
     tr.overlap.grad_reduce = o->boolean("grad_reduce").value_or(tr.overlap.grad_reduce);
     tr.overlap.param_gather = o->boolean("param_gather").value_or(tr.overlap.param_gather);
   }

@@ -100,7 +100,12 @@ struct ParallelSpec {
 };
 
 struct OverlapSpec {
-  bool tp_comm = false;      // Megatron --tp-comm-overlap
+  bool tp_comm = false;  // Megatron --tp-comm-overlap
+  // Backward TP collectives of the column-parallel layers (QKV, MLP up) issued asynchronously
+  // behind their data- and weight-gradient GEMMs, as Megatron-LM's
+  // LinearWithGradAccumulationAndAsyncCommunication (2021-09 without, 2022-07 with sequence
+  // parallelism) and Transformer Engine's Linear modules do.
+  bool tp_backward = false;
   bool grad_reduce = true;   // --overlap-grad-reduce
   bool param_gather = true;  // --overlap-param-gather
 };

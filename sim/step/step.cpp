@@ -241,7 +241,23 @@ void StepSim::compute(int64_t s, const Op& op, int64_t vs, StageResult& r) {
   const double latency_s = ncoll * (par_.tp - 1) * view_.nccl_step_latency_s;
   const double cap = static_cast<double>(par_.tp) * view_.nvlink_gpu_bytes_per_s;
   const double merged = tp_bytes * static_cast<double>(par_.tp);
-  if (!sc_.training.overlap.tp_comm) {
+  const bool async_bwd = !op.forward && sc_.training.overlap.tp_backward && ck.tp_bwd_async_bus_bytes > 0;
+  if (!sc_.training.overlap.tp_comm && async_bwd) {
+    // overlap.tp_backward: the column-parallel layers' backward collectives run behind the
+    // backward GEMMs (one merged flow concurrent with the pass's kernels, their latency hidden
+    // too); the row-parallel layers' output-gradient all-gathers follow on the critical path.
+    const double async_bytes = ck.tp_bwd_async_bus_bytes * static_cast<double>(par_.tp);
+    const double sync_collectives = static_cast<double>(ck.tp_bwd_collectives - ck.tp_bwd_async_collectives);
+    sg4::CommPtr behind = nvswitch_transfer(s, async_bytes, cap);
+    exec(seconds);
+    const double t1 = sg4::Engine::get_clock();
+    record(r, track, label, "compute", t0, t1);
+    if (merged > async_bytes) nvswitch_transfer(s, merged - async_bytes, cap)->wait();
+    sg4::this_actor::sleep_for(sync_collectives * (par_.tp - 1) * view_.nccl_step_latency_s);
+    behind->wait();
+    r.tp_s += sg4::Engine::get_clock() - t1;
+    record(r, track, std::string("tp ") + label, "tp", t1, sg4::Engine::get_clock());
+  } else if (!sc_.training.overlap.tp_comm) {
     // On the critical path: each collective waits for the GEMM before it and blocks the next.
     exec(seconds);
     const double t1 = sg4::Engine::get_clock();

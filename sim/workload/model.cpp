@@ -196,12 +196,13 @@ ChunkCost ChunkCost::scaled(int64_t n) const {
   const double k = static_cast<double>(n);
   ChunkCost c = *this;
   c.layers = layers * n;
-  for (double* v :
-       {&c.fwd_s, &c.bwd_s, &c.fwd_model_flop, &c.bwd_model_flop, &c.recompute_flop, &c.tp_fwd_bus_bytes,
-        &c.tp_bwd_bus_bytes, &c.cp_fwd_bus_bytes, &c.cp_bwd_bus_bytes, &c.params_per_gpu})
+  for (double* v : {&c.fwd_s, &c.bwd_s, &c.fwd_model_flop, &c.bwd_model_flop, &c.recompute_flop,
+                    &c.tp_fwd_bus_bytes, &c.tp_bwd_bus_bytes, &c.tp_bwd_async_bus_bytes, &c.cp_fwd_bus_bytes,
+                    &c.cp_bwd_bus_bytes, &c.params_per_gpu})
     *v *= k;
   c.tp_fwd_collectives *= n;
   c.tp_bwd_collectives *= n;
+  c.tp_bwd_async_collectives *= n;
   return c;
 }
 
@@ -264,20 +265,31 @@ Workload build_workload(const config::ScenarioSpec& sc) {
   // before the MLP, reduce-scatter after the projection and after the MLP; backward mirrors them
   // and re-gathers the two inputs for the weight gradients (Korthikanti et al. 2022 §4.2.2).
   // Without it: one all-reduce after each block forward and one per block backward.
+  // Of the backward collectives, those of the two column-parallel layers (QKV, MLP up) can be
+  // issued asynchronously (overlap.tp_backward; Megatron-LM tensor_parallel/layers.py
+  // LinearWithGradAccumulationAndAsyncCommunication.backward): with sequence parallelism the
+  // re-gather of the input runs behind the data-gradient GEMM and the reduce-scatter of the input
+  // gradient behind the weight-gradient GEMM (4 of the 6); without it the all-reduce of the input
+  // gradient runs behind the weight-gradient GEMM (2 of 2). The all-gathers of the output
+  // gradients of the row-parallel layers (projection, MLP down) stay on the critical path.
   if (par.tp > 1) {
     const double act = T * h * e;  // gathered activation, bytes
     if (par.sequence_parallel) {
       const double ag = bus_factor(CollKind::kAllGather, par.tp) * act;
       ck.tp_fwd_bus_bytes = L * 4.0 * ag;
       ck.tp_bwd_bus_bytes = L * 6.0 * ag;
+      ck.tp_bwd_async_bus_bytes = L * 4.0 * ag;
       ck.tp_fwd_collectives = static_cast<int64_t>(L) * 4;
       ck.tp_bwd_collectives = static_cast<int64_t>(L) * 6;
+      ck.tp_bwd_async_collectives = static_cast<int64_t>(L) * 4;
     } else {
       const double ar = bus_factor(CollKind::kAllReduce, par.tp) * act;
       ck.tp_fwd_bus_bytes = L * 2.0 * ar;
       ck.tp_bwd_bus_bytes = L * 2.0 * ar;
+      ck.tp_bwd_async_bus_bytes = L * 2.0 * ar;
       ck.tp_fwd_collectives = static_cast<int64_t>(L) * 2;
       ck.tp_bwd_collectives = static_cast<int64_t>(L) * 2;
+      ck.tp_bwd_async_collectives = static_cast<int64_t>(L) * 2;
     }
     if (tr.recompute == config::Recompute::kFull) {
       ck.tp_bwd_bus_bytes += ck.tp_fwd_bus_bytes;

@@ -54,8 +54,12 @@ struct ChunkCost {
   // Tensor-parallel traffic per GPU (bytes on the ring, already multiplied by the bus factor).
   double tp_fwd_bus_bytes = 0;
   double tp_bwd_bus_bytes = 0;
+  // The part of tp_bwd_bus_bytes (and of its collectives) that overlap.tp_backward issues
+  // asynchronously behind the backward GEMMs.
+  double tp_bwd_async_bus_bytes = 0;
   int64_t tp_fwd_collectives = 0;  // count, for the latency term
   int64_t tp_bwd_collectives = 0;
+  int64_t tp_bwd_async_collectives = 0;
   // Context-parallel K/V all-gather (fwd) and dK/dV reduce-scatter (bwd), bus bytes per GPU.
   double cp_fwd_bus_bytes = 0;
   double cp_bwd_bus_bytes = 0;

@@ -96,6 +96,25 @@ TEST(Workload, SequenceParallelTrafficPerLayer) {
   const double act = 1.0 * 2048 * 4096 * 2;
   EXPECT_NEAR(w.layer.tp_fwd_bus_bytes, 4 * act * 7 / 8, 1e-6);
   EXPECT_NEAR(w.layer.tp_bwd_bus_bytes, 6 * act * 7 / 8, 1e-6);
+  // Of the 6 backward collectives, the re-gathers of the QKV and MLP-up inputs and the
+  // reduce-scatters of their input gradients can run behind the backward GEMMs (tp_backward).
+  EXPECT_NEAR(w.layer.tp_bwd_async_bus_bytes, 4 * act * 7 / 8, 1e-6);
+  EXPECT_EQ(w.layer.tp_bwd_async_collectives, 4);
+}
+
+TEST(Workload, WithoutSequenceParallelismBothBackwardAllReducesCanOverlap) {
+  auto s = testing::small_gpt(8, 1, 1);
+  s.training.parallelism.sequence_parallel = false;
+  const Workload w = build_workload(s);
+  const double act = 1.0 * 2048 * 4096 * 2;
+  EXPECT_NEAR(w.layer.tp_bwd_bus_bytes, 2 * act * 2 * 7 / 8, 1e-6);
+  EXPECT_NEAR(w.layer.tp_bwd_async_bus_bytes, w.layer.tp_bwd_bus_bytes, 1e-6);
+  EXPECT_EQ(w.layer.tp_bwd_async_collectives, 2);
+  // Full recompute re-runs the forward's collectives in the backward, on the critical path.
+  s.training.recompute = config::Recompute::kFull;
+  const Workload r = build_workload(s);
+  EXPECT_NEAR(r.layer.tp_bwd_bus_bytes, 2 * w.layer.tp_bwd_bus_bytes, 1e-6);
+  EXPECT_NEAR(r.layer.tp_bwd_async_bus_bytes, w.layer.tp_bwd_async_bus_bytes, 1e-6);
 }
 
 TEST(Memory, TooBigModelIsInfeasibleWithNumbers) {
