@@ -302,7 +302,21 @@ void StepSim::stage_actor(int64_t s) {
   // first forward starts once the first bucket is in and cannot end before the last one is.
   std::vector<sg4::ActorPtr> gatherers(static_cast<size_t>(par_.vpp));
   std::vector<sg4::SemaphorePtr> first_bucket(static_cast<size_t>(par_.vpp));
-  if (has_dp && zero >= 1 && zero <= 2) {
+  const bool overlap_gather = sc_.training.overlap.param_gather;
+  const bool overlap_reduce = sc_.training.overlap.grad_reduce;
+  if (has_dp && zero >= 1 && zero <= 2 && !overlap_gather) {
+    // Without --overlap-param-gather the distributed optimizer all-gathers the updated parameters
+    // at the end of its step, before anything else runs: the whole stage's parameters, blocking.
+    const double t0 = sg4::Engine::get_clock();
+    double params = 0;
+    for (int64_t c = 0; c < par_.vpp; ++c) params += chunk_params(s, c);
+    auto flows = dp_flows(s, workload::bus_factor(workload::CollKind::kAllGather, par_.dp) * w_.param_bytes * params);
+    r.flows += static_cast<int64_t>(flows.size());
+    wait_all(collectives::start(view_, flows));
+    r.dp_s += sg4::Engine::get_clock() - t0;
+    record(r, track, "dp all-gather", "dp", t0, sg4::Engine::get_clock());
+  }
+  if (has_dp && zero >= 1 && zero <= 2 && overlap_gather) {
     for (int64_t c = 0; c < par_.vpp; ++c) {
       auto sem = sg4::Semaphore::create(0);
       first_bucket[static_cast<size_t>(c)] = sem;
@@ -352,7 +366,7 @@ void StepSim::stage_actor(int64_t s) {
       r.dp_s += sg4::Engine::get_clock() - t0;
       record(r, track, "fsdp all-gather", "dp", t0, sg4::Engine::get_clock());
     }
-    if (!op.forward && has_dp && (zero == 3 || ++bwd_done[c] == m)) {
+    if (!op.forward && has_dp && (zero == 3 || (overlap_reduce && ++bwd_done[c] == m))) {
       // This pass finalises the chunk's gradients (under FSDP, every pass does): a launcher
       // reduce-scatters (all-reduces without ZeRO) each layer's bucket as the backward reaches it
       // (--overlap-grad-reduce), one after the other.
@@ -405,6 +419,17 @@ void StepSim::stage_actor(int64_t s) {
   }
   const double t0 = sg4::Engine::get_clock();
   for (auto& a : reducers) a->join();
+  if (has_dp && zero <= 2 && !overlap_reduce) {
+    // Without --overlap-grad-reduce the gradients are reduced after the last backward pass, in
+    // one collective over the stage's whole gradient buffer (Megatron's local DDP
+    // allreduce_gradients, DeepSpeed's pipeline engine after the flush).
+    const auto kind = zero == 0 ? workload::CollKind::kAllReduce : workload::CollKind::kReduceScatter;
+    double params = 0;
+    for (int64_t c = 0; c < par_.vpp; ++c) params += chunk_params(s, c);
+    auto flows = dp_flows(s, workload::bus_factor(kind, par_.dp) * w_.grad_bytes_per_param * params);
+    r.flows += static_cast<int64_t>(flows.size());
+    wait_all(collectives::start(view_, flows));
+  }
   r.dp_s += sg4::Engine::get_clock() - t0;
   record(r, track, "dp reduce wait", "dp", t0, sg4::Engine::get_clock());
   const double opt_s =
