@@ -486,17 +486,22 @@ def suite_yaml(all_cases):
         "cases:",
     ]
     for c in all_cases:
-        lines += [
-            f"  - id: {c['id']}",
-            f"    scenario: {c['id']}.yaml",
-            "    metric: step_time_s",
-            f"    published: {c['published']:.6g}",
-            f"    source: {quote(c['source'])}",
-            f"    note: {quote(c['note'])}",
-        ]
-        if c.get("allow_memory_overflow"):
-            lines.append("    allow_memory_overflow: true")
+        lines += step_case_lines(c)
     return "\n".join(lines + job_and_card_lines()) + "\n"
+
+
+def step_case_lines(c):
+    lines = [
+        f"  - id: {c['id']}",
+        f"    scenario: {c['id']}.yaml",
+        "    metric: step_time_s",
+        f"    published: {c['published']:.6g}",
+        f"    source: {quote(c['source'])}",
+        f"    note: {quote(c['note'])}",
+    ]
+    if c.get("allow_memory_overflow"):
+        lines.append("    allow_memory_overflow: true")
+    return lines
 
 
 def out_of_sample_yaml(oos_cases):
@@ -509,14 +514,7 @@ def out_of_sample_yaml(oos_cases):
         "cases:",
     ]
     for c in oos_cases:
-        lines += [
-            f"  - id: {c['id']}",
-            f"    scenario: {c['id']}.yaml",
-            "    metric: step_time_s",
-            f"    published: {c['published']:.6g}",
-            f"    source: {quote(c['source'])}",
-            f"    note: {quote(c['note'])}",
-        ]
+        lines += step_case_lines(c)
     return "\n".join(lines) + "\n"
 
 

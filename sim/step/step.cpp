@@ -310,7 +310,8 @@ void StepSim::stage_actor(int64_t s) {
     const double t0 = sg4::Engine::get_clock();
     double params = 0;
     for (int64_t c = 0; c < par_.vpp; ++c) params += chunk_params(s, c);
-    auto flows = dp_flows(s, workload::bus_factor(workload::CollKind::kAllGather, par_.dp) * w_.param_bytes * params);
+    auto flows =
+        dp_flows(s, workload::bus_factor(workload::CollKind::kAllGather, par_.dp) * w_.param_bytes * params);
     r.flows += static_cast<int64_t>(flows.size());
     wait_all(collectives::start(view_, flows));
     r.dp_s += sg4::Engine::get_clock() - t0;
