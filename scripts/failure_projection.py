@@ -42,7 +42,10 @@ def main():
         spares = max(1, math.ceil(0.05 * nodes))
         sets = [f"gpus={gpus}", f"platform.nodes={nodes + spares}", f"failures.spare_nodes={spares}",
                 "failures.model=meta-rsc", f"training.parallelism.dp={dp}", f"training.global_batch={192 * dp}",
-                f"training.tokens={300e9 * gpus / 1024:.6g}"]
+                f"training.tokens={300e9 * gpus / 1024:.6g}",
+                # The projection wants the whole run even where failures make it hopeless (ETTR ~0.2
+                # at 131k GPUs): lift run's default cap of 4x the failure-free time.
+                "simulation.max_wall_time=5000d"]
         cmd = [a.trainsim, "run", a.base, "--json", "--replications", str(a.replications)]
         for s in sets:
             cmd += ["--set", s]
