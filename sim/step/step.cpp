@@ -101,6 +101,11 @@ class StepSim {
   int64_t stage_node(int64_t s) const { return layout_.node_of({0, 0, s, 0}); }
   int64_t virtual_stages() const { return par_.pp * par_.vpp; }
   double chunk_params(int64_t s, int64_t c) const;
+  double stage_params(int64_t s) const {  // all chunks of stage s
+    double p = 0;
+    for (int64_t c = 0; c < par_.vpp; ++c) p += chunk_params(s, c);
+    return p;
+  }
   std::vector<collectives::Flow> dp_flows(int64_t s, double bus_bytes_per_gpu) const;
   void stage_actor(int64_t s);
   // Parameters per GPU of each gradient/parameter bucket of chunk c of stage s, in forward or
@@ -308,10 +313,8 @@ void StepSim::stage_actor(int64_t s) {
     // Without --overlap-param-gather the distributed optimizer all-gathers the updated parameters
     // at the end of its step, before anything else runs: the whole stage's parameters, blocking.
     const double t0 = sg4::Engine::get_clock();
-    double params = 0;
-    for (int64_t c = 0; c < par_.vpp; ++c) params += chunk_params(s, c);
-    auto flows =
-        dp_flows(s, workload::bus_factor(workload::CollKind::kAllGather, par_.dp) * w_.param_bytes * params);
+    auto flows = dp_flows(
+        s, workload::bus_factor(workload::CollKind::kAllGather, par_.dp) * w_.param_bytes * stage_params(s));
     r.flows += static_cast<int64_t>(flows.size());
     wait_all(collectives::start(view_, flows));
     r.dp_s += sg4::Engine::get_clock() - t0;
@@ -425,9 +428,7 @@ void StepSim::stage_actor(int64_t s) {
     // one collective over the stage's whole gradient buffer (Megatron's local DDP
     // allreduce_gradients, DeepSpeed's pipeline engine after the flush).
     const auto kind = zero == 0 ? workload::CollKind::kAllReduce : workload::CollKind::kReduceScatter;
-    double params = 0;
-    for (int64_t c = 0; c < par_.vpp; ++c) params += chunk_params(s, c);
-    auto flows = dp_flows(s, workload::bus_factor(kind, par_.dp) * w_.grad_bytes_per_param * params);
+    auto flows = dp_flows(s, workload::bus_factor(kind, par_.dp) * w_.grad_bytes_per_param * stage_params(s));
     r.flows += static_cast<int64_t>(flows.size());
     wait_all(collectives::start(view_, flows));
   }

@@ -120,6 +120,33 @@ TEST(Step, NonBlockingCoreRunsRingsAtTheNodeRate) {
   EXPECT_NEAR(p.breakdown.dp_exposed_s / dp_ring_seconds_at_node_rate(s), 1.0, 0.06);
 }
 
+// Without --overlap-param-gather / --overlap-grad-reduce the parameter all-gather runs before the
+// first forward and the gradient reduce-scatter after the last backward, so the whole ring time
+// is exposed however much compute there is to hide it behind; with them, part of it hides behind
+// the first forward and the last backward.
+config::ScenarioSpec dp_with_compute(bool overlap) {
+  auto s = dp_across_pods(1.0);
+  s.model.seq_len = 2048;
+  s.training.global_batch = 32;  // 4 micro-batches per data-parallel rank
+  s.training.overlap.grad_reduce = overlap;
+  s.training.overlap.param_gather = overlap;
+  return s;
+}
+
+TEST(Step, WithoutDpOverlapTheWholeRingTimeIsExposed) {
+  const auto s = dp_with_compute(false);
+  const StepProfile p = simulate_step(s);
+  EXPECT_NEAR(p.breakdown.dp_exposed_s / dp_ring_seconds_at_node_rate(s), 1.0, 0.06);
+}
+
+TEST(Step, DpOverlapHidesPartOfTheRingTime) {
+  const auto s = dp_with_compute(true);
+  const StepProfile p = simulate_step(s);
+  const auto w = workload::build_workload(s);
+  // At least the last backward of the two layers hides reduce-scatter time.
+  EXPECT_LT(p.breakdown.dp_exposed_s, dp_ring_seconds_at_node_rate(s) - 0.9 * 2 * w.layer.bwd_s);
+}
+
 TEST(Step, TraceHasATrackPerStage) {
   auto s = testing::small_gpt(8, 2, 1);
   StepOptions opt;
