@@ -60,17 +60,10 @@ config::ScenarioSpec load_runnable(const std::string& path, const std::vector<st
                                    bool allow_memory_overflow = false) {
   config::ScenarioSpec sc = config::load_scenario(path, parse_overrides(sets));
   const workload::Workload w = workload::build_workload(sc);
-  try {
+  if (!allow_memory_overflow) {
     workload::check_memory_fits(sc, w);
-  } catch (const InfeasibleError& e) {
-    if (!allow_memory_overflow) throw;
-    std::string what = e.what();
-    const size_t hint = what.find("\nnote: try ");  // advice for fixing the layout: not wanted here
-    if (hint != std::string::npos) what.erase(hint, what.find('\n', hint + 1) - hint);
-    const size_t error_at = what.find("error: ");
-    std::cerr << (error_at == std::string::npos
-                      ? what
-                      : what.substr(0, error_at) + "warning: " + what.substr(error_at + 7))
+  } else if (const std::string shortfall = workload::memory_shortfall(sc, w); !shortfall.empty()) {
+    std::cerr << format_warning(sc.loc.str(), "", shortfall)
               << "\nnote: simulated anyway (--allow-memory-overflow)\n";
   }
   return sc;

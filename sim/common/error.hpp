@@ -22,5 +22,7 @@ class InfeasibleError : public std::runtime_error {
 
 // Builds "where: error: key: message" (key omitted when empty).
 std::string format_error(const std::string& where, const std::string& key, const std::string& message);
+// The same with "warning:" instead of "error:".
+std::string format_warning(const std::string& where, const std::string& key, const std::string& message);
 
 }  // namespace trainsim

@@ -92,10 +92,6 @@ class Reader {
   std::string path_;
 };
 
-bool metric_command_is_not_step(const std::string& metric) {
-  return metric != "step_time_s" && metric != "tflops_per_gpu" && metric != "mfu";
-}
-
 bool valid_id(const std::string& id) {
   for (char c : id) {
     const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
@@ -116,6 +112,11 @@ const std::vector<std::string>& suite_metrics() {
 const std::vector<std::string>& suite_args_metrics() {
   static const std::vector<std::string> kArgsMetrics = {"co2_t"};
   return kArgsMetrics;
+}
+
+const std::vector<std::string>& suite_step_metrics() {
+  static const std::vector<std::string> kStepMetrics = {"step_time_s", "tflops_per_gpu", "mfu"};
+  return kStepMetrics;
 }
 
 ValidationSuite load_suite(const std::string& path) {
@@ -220,7 +221,8 @@ ValidationSuite load_suite(const std::string& path) {
       r.fail(c.Mark(), prefix + ".scenario",
              "missing required key: metric " + vc.metric + " needs a scenario");
     }
-    if (vc.allow_memory_overflow && metric_command_is_not_step(vc.metric)) {
+    const auto& sm = suite_step_metrics();
+    if (vc.allow_memory_overflow && std::find(sm.begin(), sm.end(), vc.metric) == sm.end()) {
       r.fail(c["allow_memory_overflow"].Mark(), prefix + ".allow_memory_overflow",
              "applies to the step metrics (step_time_s, tflops_per_gpu, mfu) only");
     }

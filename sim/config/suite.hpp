@@ -53,6 +53,8 @@ struct ValidationSuite {
 const std::vector<std::string>& suite_metrics();
 // The metrics whose cases give `args` instead of a scenario: {"co2_t"} (trainsim energy-card).
 const std::vector<std::string>& suite_args_metrics();
+// The metrics of `trainsim step`: {"step_time_s", "tflops_per_gpu", "mfu"} (allow_memory_overflow applies).
+const std::vector<std::string>& suite_step_metrics();
 
 // REQUIRES: nothing; every problem with the file is a ConfigError.
 ValidationSuite load_suite(const std::string& path);

@@ -404,19 +404,25 @@ Workload build_workload(const config::ScenarioSpec& sc) {
   return w;
 }
 
-void check_memory_fits(const config::ScenarioSpec& sc, const Workload& w) {
+std::string memory_shortfall(const config::ScenarioSpec&, const Workload& w) {
   const double cap = w.gpu->hbm_bytes;
-  if (w.memory.total() <= cap) return;
+  if (w.memory.total() <= cap) return "";
   std::ostringstream msg;
   msg.precision(1);
   msg << std::fixed << "does not fit in GPU memory: pipeline stage " << w.memory.stage << " needs "
       << w.memory.total() / kGiB << " GiB per GPU, " << w.gpu->id << " has " << cap / kGiB << " GiB"
       << "\nnote: weights " << w.memory.weights / kGiB << " GiB, gradients " << w.memory.gradients / kGiB
       << " GiB, optimizer " << w.memory.optimizer / kGiB << " GiB, activations "
-      << w.memory.activations / kGiB << " GiB, overhead " << w.memory.overhead / kGiB << " GiB"
-      << "\nnote: try more tensor/pipeline parallelism, zero: 1 or more, recompute: full, or a smaller "
-         "micro_batch";
-  throw InfeasibleError(format_error(sc.loc.str(), "", msg.str()));
+      << w.memory.activations / kGiB << " GiB, overhead " << w.memory.overhead / kGiB << " GiB";
+  return msg.str();
+}
+
+void check_memory_fits(const config::ScenarioSpec& sc, const Workload& w) {
+  const std::string shortfall = memory_shortfall(sc, w);
+  if (shortfall.empty()) return;
+  throw InfeasibleError(format_error(sc.loc.str(), "",
+                                     shortfall + "\nnote: try more tensor/pipeline parallelism, zero: 1 "
+                                                 "or more, recompute: full, or a smaller micro_batch"));
 }
 
 }  // namespace trainsim::workload

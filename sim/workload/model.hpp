@@ -116,5 +116,8 @@ Workload build_workload(const config::ScenarioSpec& s);
 
 // Throws InfeasibleError ("needs X GiB per GPU, has Y GiB") when the most loaded stage does not fit.
 void check_memory_fits(const config::ScenarioSpec& s, const Workload& w);
+// "does not fit in GPU memory: ... needs X GiB per GPU, ... has Y GiB" plus a note line with the
+// parts, or "" when it fits (the text of check_memory_fits's error, without the advice).
+std::string memory_shortfall(const config::ScenarioSpec& s, const Workload& w);
 
 }  // namespace trainsim::workload
