@@ -62,7 +62,7 @@ config::ScenarioSpec load_runnable(const std::string& path, const std::vector<st
   const workload::Workload w = workload::build_workload(sc);
   if (!allow_memory_overflow) {
     workload::check_memory_fits(sc, w);
-  } else if (const std::string shortfall = workload::memory_shortfall(sc, w); !shortfall.empty()) {
+  } else if (const std::string shortfall = workload::memory_shortfall(w); !shortfall.empty()) {
     std::cerr << format_warning(sc.loc.str(), "", shortfall)
               << "\nnote: simulated anyway (--allow-memory-overflow)\n";
   }

@@ -404,7 +404,7 @@ Workload build_workload(const config::ScenarioSpec& sc) {
   return w;
 }
 
-std::string memory_shortfall(const config::ScenarioSpec&, const Workload& w) {
+std::string memory_shortfall(const Workload& w) {
   const double cap = w.gpu->hbm_bytes;
   if (w.memory.total() <= cap) return "";
   std::ostringstream msg;
@@ -418,7 +418,7 @@ std::string memory_shortfall(const config::ScenarioSpec&, const Workload& w) {
 }
 
 void check_memory_fits(const config::ScenarioSpec& sc, const Workload& w) {
-  const std::string shortfall = memory_shortfall(sc, w);
+  const std::string shortfall = memory_shortfall(w);
   if (shortfall.empty()) return;
   throw InfeasibleError(format_error(sc.loc.str(), "",
                                      shortfall + "\nnote: try more tensor/pipeline parallelism, zero: 1 "

@@ -118,6 +118,6 @@ Workload build_workload(const config::ScenarioSpec& s);
 void check_memory_fits(const config::ScenarioSpec& s, const Workload& w);
 // "does not fit in GPU memory: ... needs X GiB per GPU, ... has Y GiB" plus a note line with the
 // parts, or "" when it fits (the text of check_memory_fits's error, without the advice).
-std::string memory_shortfall(const config::ScenarioSpec& s, const Workload& w);
+std::string memory_shortfall(const Workload& w);
 
 }  // namespace trainsim::workload
